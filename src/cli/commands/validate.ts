@@ -1,0 +1,21 @@
+import { resolve } from "node:path";
+import { loadSpec } from "../../spec/load-spec.js";
+import type { CommandContext } from "../main.js";
+
+export interface ValidateOptions {
+  readonly file: string;
+}
+
+/** `keysync validate`: schema and semantic checks, every `source` resolved, no network. */
+export async function runValidate(opts: ValidateOptions, { io }: CommandContext): Promise<number> {
+  const spec = await loadSpec({ path: resolve(io.cwd, opts.file), displayPath: opts.file, env: io.env });
+  const keys = spec.sets.reduce((n, s) => n + s.keys.length, 0);
+  io.stdout.write(
+    `${opts.file}: valid (${spec.sets.length} ${plural(spec.sets.length, "set")}, ${keys} ${plural(keys, "key")})\n`,
+  );
+  return 0;
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}

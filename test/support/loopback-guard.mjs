@@ -1,0 +1,22 @@
+// Refuses any outgoing TCP connection that is not to loopback. Loaded into every test worker
+// (via loopback-only.ts) and into every CLI child process the tests spawn (node --import).
+import net from "node:net";
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1"]);
+
+function hostOf(args) {
+  const [first, second] = args;
+  if (Array.isArray(first)) return hostOf(first);
+  if (first !== null && typeof first === "object") return first.host ?? (first.path ? "unix" : "localhost");
+  if (typeof second === "string") return second;
+  return "localhost";
+}
+
+const original = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function guardedConnect(...args) {
+  const host = hostOf(args);
+  if (host !== "unix" && !LOOPBACK.has(host) && !host.startsWith("127.")) {
+    throw new Error(`test network guard: refused connection to non-loopback host ${host}`);
+  }
+  return original.apply(this, args);
+};
