@@ -1,13 +1,29 @@
 /**
- * The identifiers keysync will put in a URL path: set IDs and kids (contract §4). One path
- * segment of safe characters, because `@ory/client` resolves dot segments and Hydra trims a
- * trailing slash, so an empty, `.` or `..` kid turns a key DELETE into a whole-set DELETE
- * (hydra-jwk-contract.md §13.4). The prototype names are refused so a parsed ID can never
- * poison an object.
+ * The identifiers keysync will put in a URL path, a state file or a message: set IDs and kids
+ * (contract §4). One path segment of safe characters, because `@ory/client` resolves dot
+ * segments and Hydra trims a trailing slash, so an empty, `.` or `..` kid turns a key DELETE
+ * into a whole-set DELETE (hydra-jwk-contract.md §13.4). The character set also keeps an ID
+ * that passed this check safe to quote in any message.
  */
 export const SAFE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,255}$/;
-const FORBIDDEN_IDS: ReadonlySet<string> = new Set([".", "..", "__proto__", "constructor", "prototype"]);
 
-export function isSafeId(id: string): boolean {
-  return SAFE_ID_PATTERN.test(id) && !FORBIDDEN_IDS.has(id);
+/**
+ * Names that pass the pattern but are refused anyway: `.` and `..` are path segments, and the
+ * other three reach `Object.prototype` when parsed data is assigned onto a plain object
+ * (prototype pollution). keysync keeps parsed IDs in `Map`s regardless.
+ */
+const RESERVED_NAMES: ReadonlySet<string> = new Set([".", "..", "__proto__", "constructor", "prototype"]);
+
+/** What a valid ID looks like, for error messages. */
+export const ID_RULE =
+  "1-255 characters of A-Z a-z 0-9 . _ : - (not . or .., __proto__, constructor or prototype)";
+
+/** True when `value` is a string usable as a set ID or kid. */
+export function isSafeId(value: unknown): value is string {
+  return typeof value === "string" && SAFE_ID_PATTERN.test(value) && !RESERVED_NAMES.has(value);
+}
+
+/** Code-unit order for IDs: the same on every machine and locale, unlike `localeCompare`. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

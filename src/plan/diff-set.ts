@@ -1,6 +1,6 @@
 import { generatedKeyShape } from "../jwk/algorithms.js";
 import type { KeyFacts } from "../jwk/key-facts.js";
-import { isSafeId } from "../jwk/key-id.js";
+import { compareIds, isSafeId } from "../jwk/key-id.js";
 import type { LiveKey } from "../ory/key-store.js";
 import type { DesiredGeneratedKey, DesiredKey, DesiredSet, DesiredSourceKey } from "../spec/types.js";
 import type { ManagedKey, ManagedSet } from "../state/types.js";
@@ -181,9 +181,4 @@ function sourceFacts(key: DesiredSourceKey): KeyFacts & { readonly thumbprint: s
   const thumbprint = key.facts.thumbprint;
   if (thumbprint === null) throw new TypeError(`source key ${key.kid} has no thumbprint`);
   return { ...key.facts, kid: key.kid, alg: key.alg, use: key.use, thumbprint };
-}
-
-/** Code-unit order: the same on every machine and locale (localeCompare is not). */
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

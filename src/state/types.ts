@@ -9,6 +9,10 @@ export const STATE_VERSION = 1;
  *
  * Invariants: `lineage` is set once when the state is created and never changes; `serial` grows
  * by one on every write that changes content; `sets` are sorted by set ID and keys by kid.
+ *
+ * On disk: codec.ts (the JSON format, version 1, validated field by field on read; set IDs and
+ * kids must pass `isValidId`). Durability: store.ts (`StateStore.update` owns `serial` and
+ * `keysyncVersion`; mutations return a new State and never touch those two or `lineage`).
  */
 export interface State {
   readonly lineage: string;
