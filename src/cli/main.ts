@@ -51,6 +51,65 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       done(await runValidate(opts, ctx));
     });
 
+  // state list | show | rm: read -f only to find the default state path; rm takes the lock.
+  const stateCommand = program
+    .command("state")
+    .description("inspect the state file, or forget sets in it (never touches Ory)");
+  stateCommand
+    .command("list")
+    .description("print the IDs of the sets keysync manages, one per line")
+    .addOption(specOption())
+    .option("--state <FILE>", "the state file (default: keysync.state.json beside the spec)")
+    .action(async (opts) => {
+      const { runStateList } = await import("./commands/state.js");
+      done(await runStateList(opts, ctx));
+    });
+  stateCommand
+    .command("show")
+    .description("print the keys recorded for a managed set")
+    .argument("<SET_ID>", "a managed set")
+    .addOption(specOption())
+    .option("--state <FILE>", "the state file (default: keysync.state.json beside the spec)")
+    .action(async (setId, opts) => {
+      const { runStateShow } = await import("./commands/state.js");
+      done(await runStateShow(setId, opts, ctx));
+    });
+  stateCommand
+    .command("rm")
+    .description("stop managing sets: forget them in the state, leaving them untouched in Ory")
+    .argument("<SET_ID...>", "managed sets to forget")
+    .addOption(specOption())
+    .option("--state <FILE>", "the state file (default: keysync.state.json beside the spec)")
+    .option("--lock-timeout <DURATION>", "how long to wait for the state lock (e.g. 30s, 5m)", "0s")
+    .action(async (setIds, opts) => {
+      const { runStateRm } = await import("./commands/state.js");
+      done(await runStateRm(setIds, opts, ctx));
+    });
+
+  program
+    .command("force-unlock")
+    .description("remove the state lock with this ID (the ID is the confirmation; no prompt)")
+    .argument("<LOCK_ID>", "the lock ID, as printed by the keysync that found the state locked")
+    .addOption(specOption())
+    .option("--state <FILE>", "the state file (default: keysync.state.json beside the spec)")
+    .action(async (lockId, opts) => {
+      const { runForceUnlock } = await import("./commands/force-unlock.js");
+      done(await runForceUnlock(lockId, opts, ctx));
+    });
+
+  program
+    .command("serve")
+    .description("run the embedded Ory-compatible JWK admin server (demos, CI sandboxes, tests)")
+    .option("--port <N>", "port to listen on; 0 picks a free one", "4445")
+    .option("--host <HOST>", "interface to listen on; non-loopback needs --token", "127.0.0.1")
+    .option("--data <FILE>", "keep keys in this file (mode 0600) instead of in memory")
+    .option("--token <TOKEN>", "require Authorization: Bearer TOKEN on /admin/*")
+    .option("--rsa-bits <N>", "size of generated RS256/RS384/RS512 keys, 2048-8192 (Hydra: 4096)", "4096")
+    .action(async (opts) => {
+      const { runServe } = await import("./commands/serve.js");
+      done(await runServe(opts, ctx));
+    });
+
   for (const sub of program.commands) sub.exitOverride().helpOption("-h, --help", "show help");
 
   try {

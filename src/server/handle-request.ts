@@ -1,0 +1,245 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { assertNever } from "../errors.js";
+import type { Fault, FaultRequest } from "./faults.js";
+import { isWrite } from "./faults.js";
+import { parseJsonBody } from "./go-json.js";
+import { UNRECOGNIZABLE, edgeErrorReply, hydraErrorReply } from "./hydra-errors.js";
+import { handleAdminCall, handleJwks } from "./jwk-handlers.js";
+import type { JwkService } from "./jwk-service.js";
+import { readBody } from "./read-body.js";
+import { withHeaders } from "./reply.js";
+import type { Reply } from "./reply.js";
+import { routeRequest } from "./route-request.js";
+import type { Route } from "./route-request.js";
+import { routeNotFoundReply } from "./router-not-found.js";
+import { rateLimitPolicy } from "./token-bucket.js";
+import type { LogEntry, ServerState } from "./server-state.js";
+
+/** What the pipeline needs besides the request. */
+export interface PipelineContext {
+  readonly service: JwkService;
+  readonly state: ServerState;
+  readonly baseUrl: () => string;
+  readonly token: string | null;
+  readonly maxBodyBytes: number;
+  /** Aborted by `close()`: pending latency and delays end, their connections are dropped. */
+  readonly closing: AbortSignal;
+}
+
+/**
+ * One request, start to finish: route → log → read body → fault → latency → auth → write
+ * limit → operation → reply (or drop). Never throws: the caller only needs to await it.
+ * Order matters for tests: a fault is decided before anything is changed, and a write refused
+ * by auth or the rate limit changes nothing.
+ */
+export async function handleRequest(
+  ctx: PipelineContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const { state } = ctx;
+  const method = req.method ?? "GET";
+  const routed = routeRequest(method, req.url ?? "/");
+  const described = describe(routed.route);
+  const entry: LogEntry = {
+    seq: (state.seq += 1),
+    method,
+    path: routed.rawPath,
+    query: routed.query,
+    ...described,
+    authorized: req.headers.authorization !== undefined,
+    body: undefined,
+    bodyBytes: 0,
+    status: null,
+    fault: null,
+    committedStatus: null,
+  };
+  state.record(entry);
+  const leave = state.enter(described.setId);
+  res.on("close", () => {
+    leave();
+    entry.status ??= "dropped";
+  });
+
+  const drop = (): void => {
+    entry.status = "dropped";
+    res.destroy();
+  };
+  const send = (reply: Reply): void => {
+    if (res.destroyed || res.headersSent) return;
+    entry.status = reply.status;
+    writeReply(res, method, reply);
+  };
+
+  try {
+    const body = await readBody(req, ctx.maxBodyBytes);
+    if (body.kind === "ok") {
+      entry.bodyBytes = body.bytes.length;
+      const parsed = body.bytes.length > 0 ? parseJsonBody(body.bytes) : null;
+      if (parsed?.ok === true) entry.body = parsed.value;
+    } else {
+      entry.bodyBytes = body.received;
+    }
+
+    const request: FaultRequest = { seq: entry.seq, method, path: routed.rawPath, ...described };
+    const fault = state.faults?.(request) ?? null;
+    entry.fault = fault;
+    if (fault?.kind === "reset") {
+      drop();
+      return;
+    }
+    const latency = typeof state.latency === "function" ? state.latency(request) : (state.latency ?? 0);
+    const wait = latency + (fault?.kind === "delay" ? fault.ms : 0);
+    if (wait > 0) await sleep(wait, undefined, { signal: ctx.closing });
+    if (ctx.closing.aborted) {
+      drop();
+      return;
+    }
+
+    const early = faultReply(fault, state) ?? (body.kind === "too-large" ? tooLarge(ctx.maxBodyBytes) : null);
+    if (early !== null) {
+      send(early);
+      return;
+    }
+    if (ctx.token !== null && routed.admin && !bearerMatches(req.headers.authorization, ctx.token)) {
+      send(unauthorized());
+      return;
+    }
+    let rateHeaders: Readonly<Record<string, string>> = {};
+    if (state.bucket !== null && isWrite(request)) {
+      const decision = state.bucket.take();
+      rateHeaders = decision.headers;
+      if (!decision.allowed) {
+        send(rateLimited(decision.headers));
+        return;
+      }
+    }
+
+    const bytes = body.kind === "ok" ? body.bytes : Buffer.alloc(0);
+    const reply = withHeaders(await dispatch(ctx, routed.route, bytes, req.headers.accept), rateHeaders);
+    if (fault?.kind === "commit-then-drop") {
+      entry.committedStatus = reply.status;
+      drop();
+      return;
+    }
+    send(reply);
+  } catch {
+    // Hydra maps anything unexpected to its 500 body (§3.2); the error itself may quote input.
+    if (ctx.closing.aborted || res.destroyed) {
+      drop();
+      return;
+    }
+    send(hydraErrorReply(UNRECOGNIZABLE));
+  }
+}
+
+function describe(route: Route): Pick<LogEntry, "operation" | "setId" | "kid"> {
+  switch (route.kind) {
+    case "operation":
+      return { operation: route.operation, setId: route.setId, kid: route.kid };
+    case "jwks":
+      return { operation: "discoverJsonWebKeys", setId: null, kid: null };
+    case "redirect":
+    case "not-found":
+    case "bad-uri":
+      return { operation: null, setId: null, kid: null };
+    default:
+      return assertNever(route, "route");
+  }
+}
+
+async function dispatch(
+  ctx: PipelineContext,
+  route: Route,
+  body: Buffer,
+  accept: string | undefined,
+): Promise<Reply> {
+  switch (route.kind) {
+    case "operation":
+      return handleAdminCall(ctx.service, { ...route, body, baseUrl: ctx.baseUrl() });
+    case "jwks":
+      return handleJwks(ctx.service);
+    case "redirect":
+      return {
+        status: 301,
+        headers: { location: route.location, "content-type": "text/html; charset=utf-8" },
+        body: `<a href="${route.location.replace(/[&<>"']/g, "")}">Moved Permanently</a>.\n\n`,
+      };
+    case "not-found":
+      return routeNotFoundReply(accept);
+    case "bad-uri":
+      return {
+        status: 400,
+        headers: { "content-type": "text/plain; charset=utf-8", connection: "close" },
+        body: "400 Bad Request",
+      };
+    default:
+      return assertNever(route, "route");
+  }
+}
+
+function faultReply(fault: Fault | null, state: ServerState): Reply | null {
+  if (fault === null) return null;
+  switch (fault.kind) {
+    case "status":
+      return fault.body === undefined
+        ? hydraErrorReply(UNRECOGNIZABLE, fault.status)
+        : { status: fault.status, headers: { "content-type": "application/json" }, body: fault.body };
+    case "rate-limit": {
+      const limit = state.bucketLimit;
+      const reset = String(Math.max(0, Math.ceil(fault.resetSeconds)));
+      return rateLimited({
+        "x-ratelimit-limit": rateLimitPolicy(limit ?? { perSecond: 5, burst: 5 }),
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": reset,
+        "retry-after": reset,
+      });
+    }
+    case "reset":
+    case "commit-then-drop":
+    case "delay":
+      return null;
+    default:
+      return assertNever(fault, "fault");
+  }
+}
+
+function rateLimited(headers: Readonly<Record<string, string>>): Reply {
+  return edgeErrorReply(
+    429,
+    "Too Many Requests",
+    "Rate limit exceeded; retry after x-ratelimit-reset seconds.",
+    headers,
+  );
+}
+
+function unauthorized(): Reply {
+  return edgeErrorReply(401, "Unauthorized", "The request could not be authorized", {
+    "www-authenticate": 'Bearer realm="keysync serve"',
+  });
+}
+
+function tooLarge(limit: number): Reply {
+  return edgeErrorReply(413, "Request Entity Too Large", `The request body is larger than ${limit} bytes.`, {
+    connection: "close",
+  });
+}
+
+/** Constant-time comparison of digests, so neither content nor length leaks through timing. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer[ \t]+(.+)$/i.exec(header ?? "");
+  if (match?.[1] === undefined) return false;
+  const digest = (s: string): Buffer => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(match[1].trim()), digest(token));
+}
+
+/** Writes a reply; every GET gets Hydra's no-cache header (`NoCacheNegroni`, §2). */
+function writeReply(res: ServerResponse, method: string, reply: Reply): void {
+  const headers: Record<string, string | number> = { ...reply.headers };
+  if (method === "GET") headers["cache-control"] = "private, no-cache, no-store, must-revalidate";
+  if (reply.body !== null) headers["content-length"] = Buffer.byteLength(reply.body);
+  res.writeHead(reply.status, headers);
+  res.end(reply.body ?? undefined);
+}

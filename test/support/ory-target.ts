@@ -1,0 +1,129 @@
+import { randomBytes } from "node:crypto";
+import { startServer } from "../../src/server/index.js";
+import type { RunningServer, ServerOptions } from "../../src/server/index.js";
+
+/**
+ * Where the contract suite (test/contract) sends its requests: by default the embedded server,
+ * started in-process; with `KEYSYNC_IT_ORY_URL` (and `KEYSYNC_IT_ORY_TOKEN` for Ory Network) a
+ * real Hydra admin API or Ory Network project, so the same assertions prove the embedded
+ * server still behaves like the real thing (research/reliability.md §7, T14).
+ *
+ * Against a real Ory the suite only touches sets it created, under a random per-run prefix,
+ * and deletes them at the end. It changes Hydra's reserved sets only when
+ * `KEYSYNC_IT_ORY_ALLOW_RESERVED=1` (use a throwaway project). Never point fault or load tests at
+ * Ory Network: load testing needs Ory's written approval.
+ */
+export interface OryTarget {
+  readonly kind: "embedded" | "remote";
+  /** Base URL without a trailing slash. */
+  readonly url: string;
+  /** The embedded server, for assertions only it can answer (`sign()`, raw state); null on a real Ory. */
+  readonly server: RunningServer | null;
+  /** Whether tests may add keys to, or delete, Hydra's reserved sets. */
+  readonly mayTouchReservedSets: boolean;
+  /** A set name unique to this run, deleted again by `close()`. */
+  newSet(label: string): string;
+  request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
+  /** Deletes every set from `newSet`, then stops the embedded server. */
+  close(): Promise<void>;
+}
+
+export interface RequestOptions {
+  /** Sent as JSON with `Content-Type: application/json`. */
+  readonly json?: unknown;
+  /** Sent verbatim (for malformed bodies). */
+  readonly rawBody?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Default "manual", so redirects can be asserted. */
+  readonly redirect?: "manual" | "follow";
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  readonly json: unknown;
+}
+
+/** Set names Hydra reserves (hydra-jwk-contract.md §8). */
+export const ID_TOKEN_SET = "hydra.openid.id-token";
+export const ACCESS_TOKEN_SET = "hydra.jwt.access-token";
+
+/** A custom broadcast set the embedded target publishes in its JWKS (embedded-only tests). */
+export const EMBEDDED_BROADCAST_SET = "keysync-contract-broadcast";
+
+const MAX_RATE_LIMIT_RETRIES = 6;
+
+export async function openOryTarget(embedded: ServerOptions = {}): Promise<OryTarget> {
+  const remoteUrl = process.env["KEYSYNC_IT_ORY_URL"];
+  const prefix = `keysync-ct-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+  const sets = new Set<string>();
+  let server: RunningServer | null = null;
+  let url: string;
+  let token: string | undefined;
+  if (remoteUrl === undefined || remoteUrl === "") {
+    server = await startServer({
+      rsaBits: 2048,
+      broadcastSets: [ID_TOKEN_SET, EMBEDDED_BROADCAST_SET],
+      ...embedded,
+    });
+    url = server.url;
+    token = embedded.token;
+  } else {
+    url = remoteUrl.replace(/\/+$/, "");
+    token = process.env["KEYSYNC_IT_ORY_TOKEN"];
+  }
+
+  const request = async (method: string, path: string, options: RequestOptions = {}): Promise<HttpResult> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (token !== undefined && headers["authorization"] === undefined)
+      headers["authorization"] = `Bearer ${token}`;
+    let body: string | undefined = options.rawBody;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers["content-type"] ??= "application/json";
+    }
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers,
+        redirect: options.redirect ?? "manual",
+        ...(body === undefined ? {} : { body }),
+      });
+      const text = await res.text();
+      // A real Ory Network project rate-limits admin calls (15–35 writes/min); wait as told.
+      if (res.status === 429 && server === null && attempt < MAX_RATE_LIMIT_RETRIES) {
+        const reset = Number(res.headers.get("x-ratelimit-reset") ?? "1");
+        await new Promise((r) => setTimeout(r, (Math.max(1, reset) + Math.random()) * 1000));
+        continue;
+      }
+      return { status: res.status, headers: res.headers, text, json: parseJson(text) };
+    }
+  };
+
+  return {
+    kind: server === null ? "remote" : "embedded",
+    url,
+    server,
+    mayTouchReservedSets: server !== null || process.env["KEYSYNC_IT_ORY_ALLOW_RESERVED"] === "1",
+    newSet: (label) => {
+      const name = `${prefix}-${label}`;
+      sets.add(name);
+      return name;
+    },
+    request,
+    close: async () => {
+      for (const name of sets) await request("DELETE", `/admin/keys/${encodeURIComponent(name)}`);
+      await server?.close();
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
