@@ -1,12 +1,12 @@
 import { readFile, stat } from "node:fs/promises";
-import { LineCounter, parseDocument } from "yaml";
 import type { Env } from "../cli/io.js";
 import { FileError, SpecError } from "../errors.js";
-import type { Diagnostic } from "../errors.js";
+import { checkSpec } from "./check-spec.js";
+import { readKeyFile } from "./material/read-key-file.js";
+import { MAX_SPEC_BYTES } from "./schema/parse-spec-yaml.js";
 import type { DesiredSpec } from "./types.js";
 
-/** Spec files larger than this are refused before parsing (hostile-input guard). */
-export const MAX_SPEC_BYTES = 1024 * 1024;
+export { MAX_SPEC_BYTES } from "./schema/parse-spec-yaml.js";
 
 export interface LoadSpecOptions {
   /** Absolute path of the spec file. */
@@ -18,27 +18,24 @@ export interface LoadSpecOptions {
 }
 
 /**
- * Reads, parses and validates a spec file. Throws `FileError` when the file cannot be read and
- * `SpecError` with every problem found otherwise.
+ * Reads, parses and validates a spec file, resolving every `source` from disk and `env`.
+ * Throws `FileError` when the file cannot be read and `SpecError` with every problem found
+ * otherwise (`checkSpec` is the same without the file system).
  */
 export async function loadSpec(options: LoadSpecOptions): Promise<DesiredSpec> {
   const text = await readSpecText(options.path, options.displayPath);
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
-    const pos = lineCounter.linePos(e.pos[0]);
-    return { position: { file: options.displayPath, line: pos.line, column: pos.col }, message: e.message };
+  const result = await checkSpec(text, {
+    display: options.displayPath,
+    specPath: options.path,
+    env: options.env,
+    readFile: readKeyFile,
   });
-  if (diagnostics.length > 0) throw new SpecError(diagnostics);
-  throw new SpecError([
-    {
-      position: { file: options.displayPath, line: 1, column: 1 },
-      message: "schema validation is not built yet",
-    },
-  ]);
+  if (!result.ok) throw new SpecError(result.diagnostics);
+  return result.spec;
 }
 
 async function readSpecText(path: string, displayPath: string): Promise<string> {
+  let bytes: Uint8Array;
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new FileError(`${displayPath} is not a file`);
@@ -47,12 +44,17 @@ async function readSpecText(path: string, displayPath: string): Promise<string> 
         `${displayPath} is ${info.size} bytes; spec files are limited to ${MAX_SPEC_BYTES}`,
       );
     }
-    return await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch (error: unknown) {
     if (error instanceof FileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new FileError(`${displayPath}: no such file`);
     if (code === "EACCES") throw new FileError(`${displayPath}: permission denied`);
     throw new FileError(`${displayPath}: cannot be read (${code ?? "unknown error"})`);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new FileError(`${displayPath} is not UTF-8 text`);
   }
 }
