@@ -30,6 +30,8 @@ export default tseslint.config(
       eqeqeq: ["error", "always"],
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-explicit-any": "error",
+      // TypeScript's noPropertyAccessFromIndexSignature wants brackets on index signatures.
+      "@typescript-eslint/dot-notation": ["error", { allowIndexSignaturePropertyAccess: true }],
       "@typescript-eslint/switch-exhaustiveness-check": "error",
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
       "@typescript-eslint/no-unnecessary-condition": ["error", { allowConstantLoopConditions: true }],
@@ -58,7 +60,11 @@ export default tseslint.config(
       "@typescript-eslint/no-restricted-imports": [
         "error",
         {
-          paths: IO_MODULES.map((name) => ({ name, message: "The pure core must not do I/O.", allowTypeImports: true })),
+          paths: IO_MODULES.map((name) => ({
+            name,
+            message: "The pure core must not do I/O.",
+            allowTypeImports: true,
+          })),
           patterns: [
             {
               group: ["**/ory/**", "**/state/store*", "**/state/lock*", "**/cli/**", "**/server/**"],

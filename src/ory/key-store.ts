@@ -31,6 +31,11 @@ export interface GenerateRequest {
  *   the same kid without first reading the kid, so at most one key exists under it.
  * - `putKey`: the key under `kid` is either the old one or the new one (Ory replaces atomically).
  * - `deleteKey`/`deleteSet`: the key or set may or may not be gone.
+ *
+ * An unsafe set ID or kid (`isSafeId`, key-id.ts), a PUT whose body kid differs from the path
+ * kid, and a key without `alg`/`use` are refused before anything is sent: `OryError("rejected")`
+ * with `status` null. The implementation is `createKeyStore` (ory-key-store.ts); docs/ory-adapter.md
+ * lists what is retried and what each error kind means.
  */
 export interface KeyStore {
   /** The URL requests go to, without a trailing `/`. */
