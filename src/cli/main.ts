@@ -1,7 +1,8 @@
-import { Command, CommanderError, Option } from "@commander-js/extra-typings";
-import { UsageError } from "../errors.js";
+import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { KeysyncError, UsageError } from "../errors.js";
 import { KEYSYNC_VERSION } from "../version.js";
 import type { Io } from "./io.js";
+import { DEFAULT_PARALLELISM, parseParallelism } from "./options.js";
 import { reportError } from "./report-error.js";
 
 /** What every command handler receives besides its own options. */
@@ -49,6 +50,55 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .action(async (opts) => {
       const { runValidate } = await import("./commands/validate.js");
       done(await runValidate(opts, ctx));
+    });
+
+  program
+    .command("plan")
+    .description("show what apply would change in Ory; never writes to Ory or the state file")
+    .addOption(specOption())
+    .addOption(stateOption())
+    .addOption(targetOption())
+    .option("--json", "print the plan as one JSON document (same as --format json)")
+    .addOption(new Option("--format <FORMAT>", "output format").choices(["text", "json"] as const))
+    .option("--detailed-exitcode", "exit 2 when there are changes (0: none, 1: error)")
+    .addOption(parallelismOption())
+    .addOption(insecureHttpOption())
+    .action(async (opts) => {
+      const { runPlan } = await import("./commands/plan.js");
+      done(await runPlan({ ...opts, format: formatOf(opts) }, ctx));
+    });
+
+  program
+    .command("apply")
+    .description(
+      "make Ory match the spec: plan, confirm, execute (one key at a time, state saved as it goes)",
+    )
+    .addOption(specOption())
+    .addOption(stateOption())
+    .addOption(targetOption())
+    .option("--auto-approve", "do not ask for confirmation (needed when stdin is not a terminal)")
+    .option("--json", "print the plan and the result as one JSON document")
+    .addOption(parallelismOption())
+    .addOption(insecureHttpOption())
+    .addOption(lockTimeoutOption())
+    .action(async (opts) => {
+      const { runApply } = await import("./commands/apply.js");
+      done(await runApply(opts, ctx));
+    });
+
+  program
+    .command("import")
+    .description("adopt existing live sets into the state (reads Ory, writes only the state file)")
+    .argument("<SET_ID...>", "sets that exist on Ory")
+    .addOption(specOption())
+    .addOption(stateOption())
+    .addOption(targetOption())
+    .addOption(parallelismOption())
+    .addOption(insecureHttpOption())
+    .addOption(lockTimeoutOption())
+    .action(async (setIds, opts) => {
+      const { runImport } = await import("./commands/import.js");
+      done(await runImport(setIds, opts, ctx));
     });
 
   // state list | show | rm: read -f only to find the default state path; rm takes the lock.
@@ -126,6 +176,51 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 export function specOption() {
   return new Option("-f, --file <FILE>", "the spec file").default("keysets.yaml");
+}
+
+function stateOption() {
+  return new Option("--state <FILE>", "the state file (default: keysync.state.json beside the spec)");
+}
+
+function targetOption() {
+  return new Option("--target <URL>", "Ory admin URL (overrides ORY_SDK_URL and target.url in the spec)");
+}
+
+function parallelismOption() {
+  return new Option("--parallelism <N>", "how many sets are read or applied at once")
+    .default(DEFAULT_PARALLELISM)
+    .argParser(commanderParse(parseParallelism));
+}
+
+function insecureHttpOption() {
+  return new Option("--insecure-http", "allow plain http:// to a host that is not loopback");
+}
+
+function lockTimeoutOption() {
+  return new Option(
+    "--lock-timeout <DURATION>",
+    "how long to wait for the state lock (e.g. 30s, 5m)",
+  ).default("0s");
+}
+
+/** `--json` is `--format json`; giving both with different formats is a usage error. */
+function formatOf(opts: { json?: true | undefined; format?: "text" | "json" | undefined }): "text" | "json" {
+  if (opts.json === true && opts.format !== undefined && opts.format !== "json") {
+    throw new UsageError(`--json conflicts with --format ${opts.format}`);
+  }
+  return opts.json === true ? "json" : (opts.format ?? "text");
+}
+
+/** Lets commander report our parse errors as its own usage errors (exit 1, with a hint). */
+function commanderParse<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (error: unknown) {
+      if (error instanceof KeysyncError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
 }
 
 /** For handlers whose options commander cannot express (mutually exclusive flags and the like). */

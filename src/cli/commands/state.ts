@@ -1,10 +1,10 @@
 import { StateError, UsageError } from "../../errors.js";
 import { forgetSets } from "../../state/forget-sets.js";
 import { ID_RULE, isSafeId } from "../../jwk/key-id.js";
-import { describeLockWait, describeStaleTakeover } from "../../state/lock-info.js";
 import { StateStore } from "../../state/store.js";
 import type { ManagedKey } from "../../state/types.js";
 import { withStateLock } from "../../state/with-lock.js";
+import { lockOptions } from "../lock-options.js";
 import type { CommandContext } from "../main.js";
 import { parseDuration } from "../options.js";
 import { resolvePaths } from "../paths.js";
@@ -62,19 +62,7 @@ export async function runStateRm(
   const timeoutMs = parseDuration(opts.lockTimeout, "--lock-timeout");
   const ids = [...new Set(setIds)];
   checkIds(ids);
-  const lockOptions = {
-    operation: "state rm",
-    timeoutMs,
-    display: stateDisplay,
-    signal: io.signal,
-    onWait: (holder) => {
-      io.stderr.write(`${describeLockWait(holder, timeoutMs)}\n`);
-    },
-    onStaleTakeover: (stale) => {
-      io.stderr.write(`${describeStaleTakeover(stale)}\n`);
-    },
-  } satisfies Parameters<typeof withStateLock>[1];
-  await withStateLock(statePath, lockOptions, async () => {
+  await withStateLock(statePath, lockOptions("state rm", timeoutMs, stateDisplay, io), async () => {
     const store = await StateStore.open(statePath, stateDisplay);
     const unknown = ids.filter((id) => !store.current.sets.has(id));
     if (unknown.length > 0) throw notManaged(unknown, stateDisplay, store.exists, "; nothing was changed");

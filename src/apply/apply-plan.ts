@@ -1,0 +1,228 @@
+import pLimit from "p-limit";
+import { assertNever, KeysyncError } from "../errors.js";
+import type { Jwk } from "../jwk/jwk.js";
+import { keyAddress } from "../jwk/key-facts.js";
+import type { KeyStore, LiveKey } from "../ory/key-store.js";
+import type { Action, NoOp, Plan, SetPlan, UploadAction } from "../plan/types.js";
+import { isAction } from "../plan/types.js";
+import {
+  addIntent,
+  ensureSet,
+  forgetKey,
+  forgetSet,
+  managedKeyOf,
+  recordKey,
+  removeIntent,
+  withTarget,
+} from "../state/mutations.js";
+import type { Intent, State } from "../state/types.js";
+import type { ApplyResult } from "./apply-result.js";
+import type { ApplyHooks } from "./hooks.js";
+
+/** The part of the state store the applier needs: a durable, serialized update. */
+export interface StateUpdater {
+  update(mutate: (state: State) => State): Promise<void>;
+}
+
+export interface ApplyDeps {
+  readonly store: KeyStore;
+  readonly state: StateUpdater;
+  /**
+   * The JWK to PUT for an upload: the material behind `action.source`, read again now, with the
+   * planned kid, alg and use. Must throw if its thumbprint is not `action.after.thumbprint`.
+   * Holds private members: used for one request, never kept.
+   */
+  readonly uploadJwk: (action: UploadAction) => Promise<Jwk>;
+  /** How many sets are applied at once; actions within a set always run one by one, in order. */
+  readonly parallelism: number;
+  /** Aborted on SIGINT/SIGTERM: requests in flight finish, nothing new starts. */
+  readonly signal: AbortSignal;
+  readonly hooks: ApplyHooks;
+}
+
+/**
+ * Executes exactly the plan's actions (it never re-plans or reorders). Within a set, actions run
+ * in plan order and the first failure stops that set: nothing after a failed step is sent, so an
+ * old key is never deleted after its successor failed to appear. Other sets carry on.
+ *
+ * Crash safety: before each request the step's intent is made durable in the state file, and
+ * after it the outcome replaces the intent. keysync chose every kid, so whatever instant a
+ * `kill -9` lands on, the next run learns each write's outcome by reading its set (settle.ts).
+ */
+export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
+  const done: string[] = [];
+  const failed: { address: string; message: string }[] = [];
+  const notAttempted: string[] = [];
+
+  await deps.state.update((s) => plan.forgotten.reduce(forgetSet, withTarget(s, plan.target)));
+
+  const limit = pLimit(deps.parallelism);
+  const outcomes = await Promise.all(plan.sets.map((set) => limit(() => applySet(set, plan.target, deps))));
+  // Collected per set and merged in plan order, so the report is deterministic.
+  for (const o of outcomes) {
+    done.push(...o.done);
+    failed.push(...o.failed);
+    notAttempted.push(...o.notAttempted);
+  }
+  return { done, failed, notAttempted, interrupted: deps.signal.aborted };
+}
+
+interface SetOutcome {
+  done: string[];
+  failed: { address: string; message: string }[];
+  notAttempted: string[];
+}
+
+async function applySet(set: SetPlan, target: string, baseDeps: ApplyDeps): Promise<SetOutcome> {
+  const outcome: SetOutcome = { done: [], failed: [], notAttempted: [] };
+  const deps: SetDeps = { ...baseDeps, outcomeWrites: [] };
+  const actions = set.entries.filter(isAction);
+  let stopped = false;
+  for (const action of actions) {
+    if (stopped || deps.signal.aborted) {
+      outcome.notAttempted.push(addressOf(action));
+      continue;
+    }
+    try {
+      const thumbprint = await execute(action, target, deps);
+      outcome.done.push(addressOf(action));
+      deps.hooks.onDone(action, { thumbprint });
+    } catch (error: unknown) {
+      // Expected errors carry safe messages; anything else is a bug and must surface as one.
+      if (!(error instanceof KeysyncError)) throw error;
+      stopped = true;
+      outcome.failed.push({ address: addressOf(action), message: error.message });
+      deps.hooks.onFailed(action, error.message);
+    }
+  }
+  // Outcome writes were not awaited one by one (see step()); the set is done when they are.
+  await Promise.all(deps.outcomeWrites);
+  if (!stopped && !deps.signal.aborted) await refreshRecords(set, deps);
+  return outcome;
+}
+
+/** Per-set dependencies: the outcome writes of this set's steps, awaited before it reports. */
+interface SetDeps extends ApplyDeps {
+  readonly outcomeWrites: Promise<void>[];
+}
+
+/** Runs one action's requests, each bracketed by its intent; returns the new key's thumbprint. */
+async function execute(action: Action, target: string, deps: SetDeps): Promise<string | null> {
+  const { store, hooks } = deps;
+  switch (action.kind) {
+    case "generate":
+      hooks.onStep(action, "generating");
+      return (await generate(action, target, deps)).thumbprint;
+    case "regenerate":
+      hooks.onStep(action, "deleting-key");
+      await step(deps, target, { op: "delete-key", setId: action.setId, kid: action.kid }, async () => {
+        await store.deleteKey(action.setId, action.kid);
+        return { value: null, record: (s) => forgetKey(s, action.setId, action.kid) };
+      });
+      hooks.onStep(action, "generating");
+      return (await generate(action, target, deps)).thumbprint;
+    case "upload": {
+      hooks.onStep(action, "uploading");
+      const jwk = await deps.uploadJwk(action);
+      const intent: Intent = {
+        op: "put-key",
+        setId: action.setId,
+        kid: action.kid,
+        kty: action.after.kty,
+        alg: action.after.alg ?? "",
+        use: action.after.use ?? "",
+        thumbprint: action.after.thumbprint,
+        hasPrivate: action.after.hasPrivate,
+      };
+      const live = await step(deps, target, intent, async () => {
+        const key = await store.putKey(action.setId, action.kid, jwk);
+        return { value: key, record: (s) => recordKey(s, action.setId, managedKeyOf(key, "source")) };
+      });
+      return live.thumbprint;
+    }
+    case "delete-key":
+      hooks.onStep(action, "deleting-key");
+      await step(deps, target, { op: "delete-key", setId: action.setId, kid: action.kid }, async () => {
+        await store.deleteKey(action.setId, action.kid);
+        return { value: null, record: (s) => forgetKey(s, action.setId, action.kid) };
+      });
+      return null;
+    case "delete-set":
+      hooks.onStep(action, "deleting-set");
+      await step(deps, target, { op: "delete-set", setId: action.setId }, async () => {
+        await store.deleteSet(action.setId);
+        return { value: null, record: (s) => forgetSet(s, action.setId) };
+      });
+      return null;
+    default:
+      return assertNever(action, "action");
+  }
+}
+
+function generate(
+  action: Action & { kind: "generate" | "regenerate" },
+  target: string,
+  deps: SetDeps,
+): Promise<LiveKey> {
+  const intent: Intent = {
+    op: "generate-key",
+    setId: action.setId,
+    kid: action.kid,
+    alg: action.alg,
+    use: action.use,
+  };
+  return step(deps, target, intent, async () => {
+    const key = await deps.store.generateKey(action.setId, {
+      kid: action.kid,
+      alg: action.alg,
+      use: action.use,
+    });
+    return { value: key, record: (s) => recordKey(s, action.setId, managedKeyOf(key, "generated")) };
+  });
+}
+
+type Mutation = (s: State) => State;
+
+/**
+ * One request with its intent: the intent is durable before the request is sent; the outcome
+ * replaces it in memory at once and goes to disk with the next write. Not waiting for that write
+ * is safe: until it lands, the file still holds the intent, which the next run settles by reading
+ * the set, so a crash in between loses nothing (and it halves the wait per action). If the
+ * request throws, the intent stays for the next run to settle.
+ */
+async function step<T>(
+  deps: SetDeps,
+  target: string,
+  intent: Intent,
+  send: () => Promise<{ value: T; record: Mutation }>,
+): Promise<T> {
+  await deps.state.update((s) => addIntent(ensureSet(withTarget(s, target), intent.setId), intent));
+  const { value, record } = await send();
+  const written = deps.state.update((s) => removeIntent(record(s), intent));
+  // Mark it handled now (Node kills the process on an unhandled rejection); the set awaits it later.
+  written.catch(() => undefined);
+  deps.outcomeWrites.push(written);
+  return value;
+}
+
+/**
+ * After a set applied cleanly, brings the records of its unchanged keys up to date with what was
+ * read (a source key re-uploaded by hand keeps matching the spec but had a stale thumbprint).
+ */
+async function refreshRecords(set: SetPlan, deps: ApplyDeps): Promise<void> {
+  const noOps = set.entries.filter((e): e is NoOp => e.kind === "no-op");
+  if (noOps.length === 0) return;
+  await deps.state.update((s) => {
+    let next = s;
+    for (const entry of noOps) {
+      const record = next.sets.get(set.setId)?.keys.find((k) => k.kid === entry.kid);
+      const origin = record?.origin ?? "imported";
+      next = recordKey(next, set.setId, managedKeyOf(entry.facts, origin));
+    }
+    return next;
+  });
+}
+
+export function addressOf(action: Action): string {
+  return action.kind === "delete-set" ? action.setId : keyAddress(action.setId, action.kid);
+}
