@@ -1,6 +1,7 @@
-import { expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { OperationId } from "../../src/server/index.js";
 import { assertMatchesSchema, requestSchemaOf, responseSchemaOf } from "../support/openapi.js";
+import { openOryTarget } from "../support/ory-target.js";
 import type { HttpResult, OryTarget, RequestOptions } from "../support/ory-target.js";
 
 /**
@@ -117,4 +118,29 @@ export function expectMalformed(res: HttpResult): void {
   expect(body.error).toBe(MALFORMED);
   expect(String(body.error_description)).toMatch(new RegExp(`^${DECODE_PREFIX}`));
   expect(Object.keys(body).sort()).toEqual(["error", "error_description"]);
+}
+
+/**
+ * The contract target for one test file: opened before its tests (the embedded server, or the
+ * real Ory named by KEYSYNC_IT_ORY_URL) and closed after. Read `target` and `api` inside tests.
+ */
+export function useContractTarget(): { readonly target: OryTarget; readonly api: Client } {
+  let opened: { target: OryTarget; api: Client } | undefined;
+  beforeAll(async () => {
+    const target = await openOryTarget();
+    opened = { target, api: client(target) };
+  });
+  afterAll(() => opened?.target.close());
+  const get = (): { target: OryTarget; api: Client } => {
+    if (opened === undefined) throw new Error("the contract target is used outside a test");
+    return opened;
+  };
+  return {
+    get target() {
+      return get().target;
+    },
+    get api() {
+      return get().api;
+    },
+  };
 }

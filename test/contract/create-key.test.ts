@@ -1,34 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openOryTarget } from "../support/ory-target.js";
-import type { OryTarget } from "../support/ory-target.js";
+import { describe, expect, it } from "vitest";
 import {
   CONFLICT,
   UNSUPPORTED_ALGORITHM,
-  client,
+  useContractTarget,
   expectHydraError,
   expectMalformed,
   expectSuccessJson,
   keysOf,
   kids,
 } from "./contract-api.js";
-import type { Client } from "./contract-api.js";
 
 // POST /admin/keys/{set}: hydra-jwk-contract.md §4.1, §3.2.
-let target: OryTarget;
-let api: Client;
-beforeAll(async () => {
-  target = await openOryTarget();
-  api = client(target);
-});
-afterAll(() => target.close());
+const contract = useContractTarget();
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe("POST /admin/keys/{set}", () => {
   it("answers 201 with only the new key, private members included, and a Location", async () => {
-    const set = target.newSet("post-basic");
-    await api.createKey(set, { alg: "ES256", kid: "first", use: "sig" });
-    const res = await api.createKey(set, { alg: "ES256", kid: "second", use: "sig" });
+    const set = contract.target.newSet("post-basic");
+    await contract.api.createKey(set, { alg: "ES256", kid: "first", use: "sig" });
+    const res = await contract.api.createKey(set, { alg: "ES256", kid: "second", use: "sig" });
     expectSuccessJson(res, 201);
     const keys = keysOf(res);
     expect(keys).toHaveLength(1);
@@ -38,41 +29,49 @@ describe("POST /admin/keys/{set}", () => {
   });
 
   it("keeps existing keys and makes the new key the newest", async () => {
-    const set = target.newSet("post-order");
-    for (const kid of ["a", "b", "c"]) await api.createKey(set, { alg: "ES256", kid, use: "sig" });
-    expect(kids(await api.getSet(set))).toEqual(["c", "b", "a"]);
+    const set = contract.target.newSet("post-order");
+    for (const kid of ["a", "b", "c"]) await contract.api.createKey(set, { alg: "ES256", kid, use: "sig" });
+    expect(kids(await contract.api.getSet(set))).toEqual(["c", "b", "a"]);
   });
 
   it("answers 409 for a kid that exists, and changes nothing", async () => {
-    const set = target.newSet("post-409");
-    await api.createKey(set, { alg: "ES256", kid: "dup", use: "sig" });
-    const before = await api.getSet(set);
-    expectHydraError(await api.createKey(set, { alg: "EdDSA", kid: "dup", use: "sig" }), 409, CONFLICT);
-    expect((await api.getSet(set)).json).toEqual(before.json);
+    const set = contract.target.newSet("post-409");
+    await contract.api.createKey(set, { alg: "ES256", kid: "dup", use: "sig" });
+    const before = await contract.api.getSet(set);
+    expectHydraError(
+      await contract.api.createKey(set, { alg: "EdDSA", kid: "dup", use: "sig" }),
+      409,
+      CONFLICT,
+    );
+    expect((await contract.api.getSet(set)).json).toEqual(before.json);
   });
 
   it.each(["HS256", "HS512", "", "RSA-OAEP", "none"])(
     "refuses alg %j with 400 Unsupported key algorithm",
     async (alg) => {
-      const set = target.newSet("post-400");
-      expectHydraError(await api.createKey(set, { alg, kid: "k", use: "sig" }), 400, UNSUPPORTED_ALGORITHM);
-      expect((await api.getSet(set)).status).toBe(404);
+      const set = contract.target.newSet("post-400");
+      expectHydraError(
+        await contract.api.createKey(set, { alg, kid: "k", use: "sig" }),
+        400,
+        UNSUPPORTED_ALGORITHM,
+      );
+      expect((await contract.api.getSet(set)).status).toBe(404);
     },
   );
 
   it("checks the alg before the kid: an unsupported alg with an existing kid is 400, not 409", async () => {
-    const set = target.newSet("post-alg-first");
-    await api.createKey(set, { alg: "ES256", kid: "taken", use: "sig" });
+    const set = contract.target.newSet("post-alg-first");
+    await contract.api.createKey(set, { alg: "ES256", kid: "taken", use: "sig" });
     expectHydraError(
-      await api.createKey(set, { alg: "HS256", kid: "taken", use: "sig" }),
+      await contract.api.createKey(set, { alg: "HS256", kid: "taken", use: "sig" }),
       400,
       UNSUPPORTED_ALGORITHM,
     );
   });
 
   it("gives an empty kid a random UUIDv4 and an empty use 'sig'", async () => {
-    const set = target.newSet("post-defaults");
-    const res = await api.createKey(set, { alg: "ES256", kid: "", use: "" });
+    const set = contract.target.newSet("post-defaults");
+    const res = await contract.api.createKey(set, { alg: "ES256", kid: "", use: "" });
     expectSuccessJson(res, 201);
     const key = keysOf(res)[0];
     expect(key?.["kid"]).toMatch(UUID_V4);
@@ -80,8 +79,8 @@ describe("POST /admin/keys/{set}", () => {
   });
 
   it("stores any other use verbatim", async () => {
-    const set = target.newSet("post-use");
-    const res = await api.createKey(set, { alg: "ES256", kid: "e", use: "enc" });
+    const set = contract.target.newSet("post-use");
+    const res = await contract.api.createKey(set, { alg: "ES256", kid: "e", use: "enc" });
     expect(keysOf(res)[0]?.["use"]).toBe("enc");
   });
 
@@ -93,8 +92,8 @@ describe("POST /admin/keys/{set}", () => {
     ["ES512", { kty: "EC", crv: "P-521" }],
     ["EdDSA", { kty: "OKP", crv: "Ed25519" }],
   ])("generates %s as %j", async (alg, shape) => {
-    const set = target.newSet(`post-${alg.toLowerCase()}`);
-    const res = await api.createKey(set, { alg, kid: alg, use: "sig" });
+    const set = contract.target.newSet(`post-${alg.toLowerCase()}`);
+    const res = await contract.api.createKey(set, { alg, kid: alg, use: "sig" });
     expectSuccessJson(res, 201);
     const key = keysOf(res)[0] ?? {};
     expect(key).toMatchObject({ ...shape, alg, kid: alg, use: "sig" });
@@ -105,8 +104,8 @@ describe("POST /admin/keys/{set}", () => {
   });
 
   it("answers 400 'malformed' for a body that is not JSON", async () => {
-    const set = target.newSet("post-malformed");
-    const res = await target.request("POST", `/admin/keys/${set}`, {
+    const set = contract.target.newSet("post-malformed");
+    const res = await contract.target.request("POST", `/admin/keys/${set}`, {
       rawBody: "{not json",
       headers: { "content-type": "application/json" },
     });

@@ -1,22 +1,13 @@
 import { createHash, generateKeyPairSync } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openOryTarget } from "../support/ory-target.js";
-import type { OryTarget } from "../support/ory-target.js";
+import { describe, expect, it } from "vitest";
 import { ecJwk, edJwk, omit, rsaJwk } from "../support/test-jwks.js";
 import type { TestJwk } from "../support/test-jwks.js";
-import { client, expectMalformed, expectSuccessJson, keysOf } from "./contract-api.js";
-import type { Client } from "./contract-api.js";
+import { expectMalformed, expectSuccessJson, keysOf, useContractTarget } from "./contract-api.js";
 import { TEST_CERT_DER_BASE64, TEST_CERT_JWK } from "./test-certificate.js";
 
 // What a PUT body may contain: go-jose's decoding, the only validation Hydra applies
 // (hydra-jwk-contract.md §5). Exact go-jose error texts are not asserted: only the 400 shape.
-let target: OryTarget;
-let api: Client;
-beforeAll(async () => {
-  target = await openOryTarget();
-  api = client(target);
-});
-afterAll(() => target.close());
+const contract = useContractTarget();
 
 const b64 = (bytes: Buffer): string => bytes.toString("base64url");
 const bytes = (value: unknown): Buffer => Buffer.from(String(value), "base64url");
@@ -28,22 +19,22 @@ function flipLastByte(value: unknown): string {
 }
 
 async function expectRejected(label: string, jwk: Record<string, unknown>): Promise<void> {
-  const set = target.newSet(`reject-${label}`);
-  const res = await api.setKey(
+  const set = contract.target.newSet(`reject-${label}`);
+  const res = await contract.api.setKey(
     set,
     "k",
     { kid: "k", use: "sig", alg: "ES256", ...jwk },
     { skipRequestSchema: true },
   );
   expectMalformed(res);
-  expect((await api.getSet(set)).status).toBe(404);
+  expect((await contract.api.getSet(set)).status).toBe(404);
 }
 
 async function expectAccepted(label: string, jwk: TestJwk): Promise<Record<string, unknown>> {
-  const set = target.newSet(`accept-${label}`);
-  const res = await api.setKey(set, String(jwk["kid"]), jwk);
+  const set = contract.target.newSet(`accept-${label}`);
+  const res = await contract.api.setKey(set, String(jwk["kid"]), jwk);
   expectSuccessJson(res, 200);
-  return keysOf(await api.getSet(set))[0] ?? {};
+  return keysOf(await contract.api.getSet(set))[0] ?? {};
 }
 
 describe("JWK bodies Hydra refuses (400, nothing stored)", () => {

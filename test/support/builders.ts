@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { GenerateAlg } from "../../src/jwk/algorithms.js";
-import { generatedKeyShape } from "../../src/jwk/algorithms.js";
 import type { KeyOrigin } from "../../src/jwk/key-facts.js";
+import { plannedFacts } from "../../src/plan/diff-set.js";
+import { managedKeyOf } from "../../src/state/mutations.js";
 import type { LiveKey, LiveSet } from "../../src/ory/key-store.js";
 import type {
   DesiredGeneratedKey,
@@ -66,17 +67,8 @@ export function liveOf(key: DesiredKey, material: string = key.kid): LiveKey {
     const thumbprint = key.facts.thumbprint ?? tp(material);
     return { ...key.facts, kid: key.kid, alg: key.alg, use: key.use, thumbprint };
   }
-  const shape = generatedKeyShape(key.alg);
-  return {
-    kid: key.kid,
-    kty: shape.kty,
-    alg: key.alg,
-    use: key.use,
-    crv: shape.crv,
-    size: shape.size ?? 2048,
-    thumbprint: tp(material),
-    hasPrivate: true,
-  };
+  const planned = plannedFacts(key);
+  return { ...planned, kid: key.kid, size: planned.size ?? 2048, thumbprint: tp(material) };
 }
 
 export function liveKey(kid: string, opts: Partial<LiveKey> = {}): LiveKey {
@@ -106,15 +98,7 @@ export function liveMap(...sets: LiveSet[]): Map<string, LiveSet> {
 }
 
 export function managedOf(key: LiveKey, origin: KeyOrigin = "generated"): ManagedKey {
-  return {
-    kid: key.kid,
-    kty: key.kty,
-    alg: key.alg,
-    use: key.use,
-    thumbprint: key.thumbprint,
-    origin,
-    hasPrivate: key.hasPrivate,
-  };
+  return managedKeyOf(key, origin);
 }
 
 export function managedSet(setId: string, keys: readonly ManagedKey[]): ManagedSet {

@@ -1,5 +1,4 @@
 import type { LiveSet } from "../../src/ory/key-store.js";
-import { buildPlan } from "../../src/plan/build-plan.js";
 import type { Plan } from "../../src/plan/types.js";
 import type { DesiredSet } from "../../src/spec/types.js";
 import type { State } from "../../src/state/types.js";
@@ -14,10 +13,10 @@ import {
   managedSet,
   present,
   sourced,
-  spec,
   state,
   tp,
 } from "./builders.js";
+import { planFor } from "./plan-for.js";
 
 /**
  * Named plans for golden tests of every renderer. Inputs are typed values (no text parsing), the
@@ -29,18 +28,7 @@ export interface Scenario {
 }
 
 function make(name: string, sets: DesiredSet[], live: Map<string, LiveSet>, st: State): Scenario {
-  return {
-    name,
-    plan: buildPlan({
-      target: "http://127.0.0.1:4445",
-      desired: spec(...sets),
-      live,
-      state: st,
-      stateRef: { lineage: st.lineage, serial: st.serial },
-      keysyncVersion: "0.1.0",
-      now: new Date("2026-11-24T12:00:00.000Z"),
-    }),
-  };
+  return { name, plan: planFor(sets, live, st) };
 }
 
 const sig2611 = generated("sig-2026-11", "RS256");

@@ -12,14 +12,10 @@ import { lockOptions } from "../lock-options.js";
 import type { CommandContext } from "../main.js";
 import { parseDuration } from "../options.js";
 import { resolvePaths } from "../paths.js";
+import type { RemoteOptions } from "../workspace.js";
 import { checkStateTarget, openKeyStore } from "../workspace.js";
 
-export interface ImportOptions {
-  readonly file: string;
-  readonly state?: string | undefined;
-  readonly target?: string | undefined;
-  readonly insecureHttp?: boolean | undefined;
-  readonly parallelism: number;
+export interface ImportOptions extends RemoteOptions {
   readonly lockTimeout: string;
 }
 

@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { buildPlan } from "../../../src/plan/build-plan.js";
-import type { PlanInputs } from "../../../src/plan/build-plan.js";
 import type { Plan, PlanEntry, SetPlan } from "../../../src/plan/types.js";
 import type { DesiredSpec } from "../../../src/spec/types.js";
 import type { LiveSet } from "../../../src/ory/key-store.js";
@@ -20,20 +18,10 @@ import {
   state,
   tp,
 } from "../../support/builders.js";
-
-const NOW = new Date("2026-11-24T12:00:00Z");
+import { planFor } from "../../support/plan-for.js";
 
 function plan(desired: DesiredSpec, live: Map<string, LiveSet>, st: State = state()): Plan {
-  const inputs: PlanInputs = {
-    target: "http://127.0.0.1:4445",
-    desired,
-    live,
-    state: st,
-    stateRef: { lineage: st.lineage, serial: st.serial },
-    keysyncVersion: "0.1.0",
-    now: NOW,
-  };
-  return buildPlan(inputs);
+  return planFor(desired.sets, live, st);
 }
 
 function setOf(p: Plan, id: string): SetPlan {

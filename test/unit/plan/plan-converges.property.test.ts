@@ -2,13 +2,13 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { GENERATE_ALGS } from "../../../src/jwk/algorithms.js";
 import type { LiveKey, LiveSet } from "../../../src/ory/key-store.js";
-import { buildPlan } from "../../../src/plan/build-plan.js";
 import { isAction } from "../../../src/plan/types.js";
 import { signerOf } from "../../../src/plan/signer.js";
 import type { DesiredKey, DesiredSet } from "../../../src/spec/types.js";
 import type { ManagedSet, State } from "../../../src/state/types.js";
-import { generated, liveKey, liveOf, managedOf, sourced, spec, state, tp } from "../../support/builders.js";
+import { generated, liveKey, liveOf, managedOf, sourced, state, tp } from "../../support/builders.js";
 import { applyToModel } from "../../support/ory-model.js";
+import { planFor } from "../../support/plan-for.js";
 
 const RUNS = Number(process.env["KEYSYNC_FUZZ_RUNS"] ?? 300);
 
@@ -120,15 +120,7 @@ function rekid(key: DesiredKey, kid: string): DesiredKey {
 }
 
 function plan(desired: DesiredSet[], live: Map<string, LiveSet>, st: State) {
-  return buildPlan({
-    target: "http://127.0.0.1:4445",
-    desired: spec(...desired),
-    live,
-    state: st,
-    stateRef: { lineage: st.lineage, serial: st.serial },
-    keysyncVersion: "0.1.0",
-    now: new Date(0),
-  });
+  return planFor(desired, live, st, new Date(0));
 }
 
 describe("the planner converges", () => {
