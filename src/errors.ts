@@ -111,6 +111,24 @@ export class PlanError extends KeysyncError {
   }
 }
 
+/** A saved plan no longer matches the world; lists every failed check. Nothing was sent. */
+export class StalePlanError extends KeysyncError {
+  override readonly name = "StalePlanError";
+  constructor(
+    readonly planFile: string,
+    readonly reasons: readonly string[],
+  ) {
+    super(`the saved plan ${planFile} cannot be applied: ${reasons.join("; ")}`);
+  }
+  override lines(): readonly string[] {
+    return [
+      `Error: the saved plan ${this.planFile} cannot be applied; nothing was sent:`,
+      ...this.reasons.map((r) => `  - ${r}`),
+      `Make a new plan: keysync plan --out ${this.planFile}`,
+    ];
+  }
+}
+
 /** Apply stopped before finishing: some actions failed or were not attempted. Already reported. */
 export class ApplyFailedError extends KeysyncError {
   override readonly name = "ApplyFailedError";

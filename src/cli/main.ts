@@ -61,8 +61,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option("--json", "print the plan as one JSON document (same as --format json)")
     .addOption(new Option("--format <FORMAT>", "output format").choices(["text", "json"] as const))
     .option("--detailed-exitcode", "exit 2 when there are changes (0: none, 1: error)")
+    .option(
+      "--out <PLANFILE>",
+      "save the plan for `keysync apply PLANFILE` (takes the state lock while planning)",
+    )
     .addOption(parallelismOption())
     .addOption(insecureHttpOption())
+    .addOption(lockTimeoutOption())
     .action(async (opts) => {
       const { runPlan } = await import("./commands/plan.js");
       done(await runPlan({ ...opts, format: formatOf(opts) }, ctx));
@@ -73,6 +78,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .description(
       "make Ory match the spec: plan, confirm, execute (one key at a time, state saved as it goes)",
     )
+    .argument(
+      "[PLANFILE]",
+      "a plan saved by `keysync plan --out`: applied exactly, if still fresh, without a prompt",
+    )
     .addOption(specOption())
     .addOption(stateOption())
     .addOption(targetOption())
@@ -81,9 +90,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .addOption(parallelismOption())
     .addOption(insecureHttpOption())
     .addOption(lockTimeoutOption())
-    .action(async (opts) => {
+    .action(async (planFile, opts, command) => {
       const { runApply } = await import("./commands/apply.js");
-      done(await runApply(opts, ctx));
+      done(await runApply(planFile, opts, ctx, command.getOptionValueSource("file") === "cli"));
     });
 
   program

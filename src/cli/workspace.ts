@@ -118,7 +118,10 @@ export async function planWorkspace(
     desired: ws.spec,
     live,
     state: settledState,
-    stateRef: { lineage: onDisk.lineage, serial: onDisk.serial },
+    stateRef:
+      ws.state.exists || onDisk.serial > 0
+        ? { lineage: onDisk.lineage, serial: onDisk.serial }
+        : { lineage: null, serial: 0 },
     keysyncVersion: KEYSYNC_VERSION,
     now: new Date(),
   });

@@ -6,7 +6,7 @@ export interface Target {
   /** Base URL without a trailing `/` and without credentials. */
   readonly url: string;
   /** Which setting the URL came from, for messages. */
-  readonly from: "--target" | "ORY_SDK_URL" | "spec" | "state";
+  readonly from: "--target" | "ORY_SDK_URL" | "spec" | "state" | "the plan file";
   readonly token: string | null;
   /** The env var the token came from, named in authentication errors. */
   readonly tokenEnv: "ORY_PROJECT_API_KEY" | "ORY_API_KEY" | null;
@@ -16,7 +16,7 @@ export interface TargetSources {
   readonly flag: string | undefined;
   readonly env: Env;
   /** `target.url` from the spec, or (for commands that read no spec) the state file's target. */
-  readonly fallback: { readonly url: string; readonly from: "spec" | "state" } | null;
+  readonly fallback: { readonly url: string; readonly from: "spec" | "state" | "the plan file" } | null;
   readonly insecureHttp: boolean;
 }
 

@@ -33,8 +33,12 @@ export interface Plan {
   readonly warnings: readonly PlanProblem[];
 }
 
+/**
+ * The state file a plan was made from. `lineage` is null when there was no state file yet (a
+ * new state's lineage is only fixed by its first write), and then `serial` is 0.
+ */
 export interface StateRef {
-  readonly lineage: string;
+  readonly lineage: string | null;
   readonly serial: number;
 }
 

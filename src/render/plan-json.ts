@@ -18,7 +18,8 @@ export interface PlanJson {
   readonly timestamp: string;
   /** False when `errors` is not empty: the plan cannot be applied. */
   readonly applyable: boolean;
-  readonly prior_state: { readonly lineage: string; readonly serial: number };
+  /** The state file planned from; lineage null when there was none yet. */
+  readonly prior_state: { readonly lineage: string | null; readonly serial: number };
   /** One entry per declared, live or managed key; a whole-set delete is one set entry. */
   readonly resource_changes: readonly ResourceChangeJson[];
   /** Counted as Terraform does: a replace is one to add and one to destroy. */

@@ -1,15 +1,33 @@
+import { readFile, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { applyPlan } from "../../apply/apply-plan.js";
 import type { ApplyResult } from "../../apply/apply-result.js";
-import { AbortedError, ApplyFailedError, KeysyncError, PlanError, UsageError } from "../../errors.js";
+import type { ApplyHooks } from "../../apply/hooks.js";
+import { staleReasons } from "../../apply/check-saved-plan.js";
+import type { CurrentWorld } from "../../apply/check-saved-plan.js";
+import {
+  AbortedError,
+  ApplyFailedError,
+  FileError,
+  KeysyncError,
+  PlanError,
+  UsageError,
+} from "../../errors.js";
 import { thumbprintOf } from "../../jwk/describe-key.js";
 import { hasPrivateMaterial } from "../../jwk/jwk.js";
 import type { Jwk } from "../../jwk/jwk.js";
+import type { KeyStore, LiveSet } from "../../ory/key-store.js";
+import { readSets } from "../../ory/read-sets.js";
+import { resolveTarget } from "../../ory/target.js";
+import { parsePlanFile } from "../../plan/plan-file.js";
 import type { Plan, UploadAction } from "../../plan/types.js";
 import { isAction } from "../../plan/types.js";
 import { toPlanJson } from "../../render/plan-json.js";
 import type { PlanJson } from "../../render/plan-json.js";
 import { renderPlanText } from "../../render/plan-text.js";
 import { readKeyMaterial, toUploadJwk } from "../../spec/material.js";
+import { settleIntents } from "../../state/settle.js";
+import { StateStore } from "../../state/store.js";
 import { withStateLock } from "../../state/with-lock.js";
 import type { Io } from "../io.js";
 import { lockOptions } from "../lock-options.js";
@@ -18,8 +36,8 @@ import { parseDuration } from "../options.js";
 import { resolvePaths } from "../paths.js";
 import { progressHooks } from "../progress.js";
 import { chooseStyle } from "../style.js";
-import type { RemoteOptions, Workspace } from "../workspace.js";
-import { openWorkspace, planWorkspace, readLiveSets } from "../workspace.js";
+import type { RemoteOptions } from "../workspace.js";
+import { checkStateTarget, openKeyStore, openWorkspace, planWorkspace, readLiveSets } from "../workspace.js";
 
 export interface ApplyOptions extends RemoteOptions {
   readonly autoApprove?: boolean | undefined;
@@ -27,53 +45,217 @@ export interface ApplyOptions extends RemoteOptions {
   readonly lockTimeout: string;
 }
 
+/** Saved plans are small; anything this large is not one. */
+const MAX_PLAN_FILE_BYTES = 64 * 1024 * 1024;
+
 /**
- * `keysync apply`: plan, show, confirm, execute. Holds the state lock throughout. Asks on a
- * terminal; refuses without `--auto-approve` when stdin is not one. Nothing to do exits 0 with
- * `No changes.` whatever the flags.
+ * `keysync apply [PLANFILE]`. Without a plan file: plan, show, confirm (a terminal asks; without
+ * one, `--auto-approve` is required), execute. With one: check it is still fresh and execute
+ * exactly it (the saved plan is the approval). Holds the state lock throughout. Nothing to do
+ * exits 0 with `No changes.` whatever the flags.
  */
-export async function runApply(opts: ApplyOptions, ctx: CommandContext): Promise<number> {
-  const { io } = ctx;
+export async function runApply(
+  planFile: string | undefined,
+  opts: ApplyOptions,
+  ctx: CommandContext,
+  specGiven: boolean,
+): Promise<number> {
   const timeoutMs = parseDuration(opts.lockTimeout, "--lock-timeout");
+  if (planFile === undefined) return applyFresh(opts, ctx, timeoutMs);
+  if (specGiven)
+    throw new UsageError("give either -f FILE or a PLANFILE, not both: a saved plan names its spec file");
+  return applySaved(planFile, opts, ctx, timeoutMs);
+}
+
+async function applyFresh(opts: ApplyOptions, ctx: CommandContext, timeoutMs: number): Promise<number> {
+  const { io } = ctx;
   const paths = resolvePaths(io.cwd, opts.file, opts.state);
   return withStateLock(paths.statePath, lockOptions("apply", timeoutMs, paths.stateDisplay, io), async () => {
     const ws = await openWorkspace(opts, paths, io);
-    const style = chooseStyle(io.stderr, io.env, ctx.noColor);
     const live = await readLiveSets(ws, opts.parallelism, io);
     const { plan, settled } = await planWorkspace(ws, live, true);
-    const total = actionCount(plan);
-    const hooks = progressHooks(io.stderr, style, total);
-    for (const s of settled) hooks.onSettled(s);
-    const json = toPlanJson(plan);
-    if (plan.errors.length > 0) {
-      if (opts.json === true)
-        io.stdout.write(`${JSON.stringify({ ...json, result: resultJson(emptyResult()) }, null, 2)}\n`);
-      throw new PlanError(plan.errors.map((e) => e.message));
-    }
-    if (opts.json !== true)
-      io.stdout.write(renderPlanText(json, chooseStyle(io.stdout, io.env, ctx.noColor)));
-    if (total > 0 && opts.autoApprove !== true) await confirm(io, ws.target.url);
+    const run = new ApplyRun(plan, ctx, opts, ws.keyStore, ws.state, paths.specPath);
+    for (const s of settled) run.hooks.onSettled(s);
+    run.refuseIfErrors();
+    run.showPlan();
+    if (run.total > 0 && opts.autoApprove !== true) await confirm(io, ws.target.url);
+    return run.execute();
+  });
+}
 
-    const result = await applyPlan(plan, {
-      store: ws.keyStore,
-      state: ws.state,
-      uploadJwk: (action) => uploadJwk(action, ws, io),
-      parallelism: opts.parallelism,
-      signal: io.signal,
-      hooks,
+async function applySaved(
+  planFile: string,
+  opts: ApplyOptions,
+  ctx: CommandContext,
+  timeoutMs: number,
+): Promise<number> {
+  const { io } = ctx;
+  const saved = parsePlanFile(await readPlanFile(resolve(io.cwd, planFile), planFile), planFile);
+  const { plan } = saved;
+  const paths = resolvePaths(io.cwd, saved.specFile, opts.state);
+  return withStateLock(paths.statePath, lockOptions("apply", timeoutMs, paths.stateDisplay, io), async () => {
+    const store = await StateStore.open(paths.statePath, paths.stateDisplay);
+    const target = resolveTarget({
+      flag: opts.target,
+      env: io.env,
+      fallback: { url: plan.target, from: "the plan file" },
+      insecureHttp: opts.insecureHttp === true,
     });
-    report(json, result, total, opts.json === true, io);
+    const keyStore = openKeyStore(target, io);
+    const ids = new Set([
+      ...plan.sets.map((s) => s.setId),
+      ...plan.forgotten,
+      ...store.current.pending.map((p) => p.setId),
+    ]);
+    io.stderr.write(`Checking the saved plan ${planFile} against ${target.url}...\n`);
+    const live = await readSets(keyStore, [...ids].sort(), opts.parallelism);
+    const world: CurrentWorld = {
+      target: { url: target.url, from: target.from },
+      state: store.exists ? { lineage: store.current.lineage, serial: store.current.serial } : null,
+      stateDisplay: paths.stateDisplay,
+      live,
+      sources: await resolveSources(plan, paths.specPath, io),
+    };
+    const stale = staleReasons(plan, world);
+    if (stale.length > 0) {
+      throw new PlanError([
+        `the saved plan ${planFile} cannot be applied; nothing was sent:`,
+        ...stale.map((r) => `  ${r}`),
+        "make a new plan with keysync plan --out",
+      ]);
+    }
+    checkStateTarget(store.current, target, paths.stateDisplay);
+    const run = new ApplyRun(plan, ctx, opts, keyStore, store, paths.specPath);
+    await settleAndPersist(store, live, run);
+    run.showPlan();
+    return run.execute();
+  });
+}
+
+/** Records the outcome of writes an earlier run left unfinished, learnt from the fresh read. */
+async function settleAndPersist(
+  store: StateStore,
+  live: ReadonlyMap<string, LiveSet>,
+  run: ApplyRun,
+): Promise<void> {
+  const { state, settled } = settleIntents(store.current, live);
+  if (settled.length === 0) return;
+  await store.update(() => state);
+  for (const s of settled) run.hooks.onSettled(s);
+}
+
+async function readPlanFile(path: string, display: string): Promise<string> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile() || info.size > MAX_PLAN_FILE_BYTES)
+      throw new FileError(`${display} is not a keysync plan file`);
+    return await readFile(path, "utf8");
+  } catch (error: unknown) {
+    if (error instanceof FileError) throw error;
+    throw new FileError(`cannot read the plan file ${display}`);
+  }
+}
+
+/** What each upload's source resolves to now (for the freshness check); never throws. */
+async function resolveSources(plan: Plan, specPath: string, io: Io): Promise<CurrentWorld["sources"]> {
+  const out = new Map<string, { thumbprint: string; hasPrivate: boolean } | { problem: string }>();
+  for (const set of plan.sets) {
+    for (const entry of set.entries) {
+      if (entry.kind !== "upload") continue;
+      const address = `${entry.setId}/${entry.kid}`;
+      try {
+        const jwk = await uploadMaterial(entry, specPath, io);
+        out.set(address, { thumbprint: await thumbprintOf(jwk), hasPrivate: hasPrivateMaterial(jwk) });
+      } catch (error: unknown) {
+        if (!(error instanceof KeysyncError)) throw error;
+        out.set(address, { problem: error.message });
+      }
+    }
+  }
+  return out;
+}
+
+/** The JWK to PUT for an upload: the source's material now, with the planned kid, alg and use. */
+async function uploadMaterial(action: UploadAction, specPath: string, io: Io): Promise<Jwk> {
+  const material = await readKeyMaterial(action.source, { specPath, env: io.env });
+  return toUploadJwk(material, {
+    kid: action.kid,
+    alg: action.after.alg ?? "",
+    use: action.after.use === "enc" ? "enc" : "sig",
+  });
+}
+
+class SourceChangedError extends KeysyncError {
+  override readonly name = "SourceChangedError";
+}
+
+/** One apply: the plan, its rendering, the hooks, and the execution and report. */
+class ApplyRun {
+  readonly json: PlanJson;
+  readonly total: number;
+  readonly hooks: ApplyHooks;
+  constructor(
+    readonly plan: Plan,
+    private readonly ctx: CommandContext,
+    private readonly opts: ApplyOptions,
+    private readonly keyStore: KeyStore,
+    private readonly store: StateStore,
+    private readonly specPath: string,
+  ) {
+    this.json = toPlanJson(plan);
+    this.total = plan.sets.reduce((n, s) => n + s.entries.filter(isAction).length, 0);
+    this.hooks = progressHooks(
+      ctx.io.stderr,
+      chooseStyle(ctx.io.stderr, ctx.io.env, ctx.noColor),
+      this.total,
+    );
+  }
+
+  refuseIfErrors(): void {
+    if (this.plan.errors.length === 0) return;
+    if (this.opts.json === true)
+      this.ctx.io.stdout.write(
+        `${JSON.stringify({ ...this.json, result: resultJson(emptyResult()) }, null, 2)}\n`,
+      );
+    throw new PlanError(this.plan.errors.map((e) => e.message));
+  }
+
+  showPlan(): void {
+    if (this.opts.json === true) return;
+    this.ctx.io.stdout.write(
+      renderPlanText(this.json, chooseStyle(this.ctx.io.stdout, this.ctx.io.env, this.ctx.noColor)),
+    );
+  }
+
+  async execute(): Promise<number> {
+    const { io } = this.ctx;
+    const result = await applyPlan(this.plan, {
+      store: this.keyStore,
+      state: this.store,
+      uploadJwk: async (action) => {
+        const jwk = await uploadMaterial(action, this.specPath, io);
+        if (
+          (await thumbprintOf(jwk)) !== action.after.thumbprint ||
+          hasPrivateMaterial(jwk) !== action.after.hasPrivate
+        ) {
+          throw new SourceChangedError(
+            `${action.source} now holds other key material than when the plan was made; run keysync plan again`,
+          );
+        }
+        return jwk;
+      },
+      parallelism: this.opts.parallelism,
+      signal: io.signal,
+      hooks: this.hooks,
+    });
+    report(this.json, result, this.total, this.opts.json === true, io);
     if (result.interrupted)
       throw new AbortedError(
         "interrupted: requests in flight finished and the state file is saved; run keysync apply again to continue",
       );
     if (result.failed.length > 0) throw new ApplyFailedError("apply failed");
     return 0;
-  });
-}
-
-function actionCount(plan: Plan): number {
-  return plan.sets.reduce((n, s) => n + s.entries.filter(isAction).length, 0);
+  }
 }
 
 async function confirm(io: Io, target: string): Promise<void> {
@@ -88,29 +270,6 @@ async function confirm(io: Io, target: string): Promise<void> {
   const answer = await io.stdin.readLine();
   if (answer?.trim() !== "yes") throw new AbortedError("apply cancelled");
   io.stderr.write("\n");
-}
-
-/** Reads the source again now and checks it is the material the plan was made with. */
-async function uploadJwk(action: UploadAction, ws: Workspace, io: Io): Promise<Jwk> {
-  const material = await readKeyMaterial(action.source, { specPath: ws.paths.specPath, env: io.env });
-  const jwk = toUploadJwk(material, {
-    kid: action.kid,
-    alg: action.after.alg ?? "",
-    use: action.after.use === "enc" ? "enc" : "sig",
-  });
-  if (
-    (await thumbprintOf(jwk)) !== action.after.thumbprint ||
-    hasPrivateMaterial(jwk) !== action.after.hasPrivate
-  ) {
-    throw new SourceChangedError(
-      `${action.source} now holds other key material than when the plan was made; run keysync plan again`,
-    );
-  }
-  return jwk;
-}
-
-class SourceChangedError extends KeysyncError {
-  override readonly name = "SourceChangedError";
 }
 
 function emptyResult(): ApplyResult {
@@ -133,9 +292,8 @@ function report(json: PlanJson, result: ApplyResult, total: number, asJson: bool
     return;
   }
   if (total === 0) return;
-  const ok = result.failed.length === 0 && !result.interrupted;
   const { add, destroy } = json.summary;
-  if (ok) {
+  if (result.failed.length === 0 && !result.interrupted) {
     io.stdout.write(`\nApply complete! Keys: ${add} added, 0 changed, ${destroy} destroyed.\n`);
     return;
   }

@@ -1,27 +1,55 @@
-import { PlanError } from "../../errors.js";
+import { FileError, PlanError } from "../../errors.js";
+import { serializePlanFile } from "../../plan/plan-file.js";
+import type { Plan } from "../../plan/types.js";
 import { hasChanges, toPlanJson } from "../../render/plan-json.js";
 import type { PlanJson } from "../../render/plan-json.js";
 import { renderPlanText } from "../../render/plan-text.js";
+import { writeFileAtomic } from "../../state/atomic-write.js";
+import { withStateLock } from "../../state/with-lock.js";
+import { lockOptions } from "../lock-options.js";
 import type { CommandContext } from "../main.js";
+import { parseDuration } from "../options.js";
+import type { Paths } from "../paths.js";
 import { resolvePaths } from "../paths.js";
 import { chooseStyle } from "../style.js";
 import type { RemoteOptions } from "../workspace.js";
 import { openWorkspace, planWorkspace, readLiveSets } from "../workspace.js";
+import { resolve } from "node:path";
 
 export type OutputFormat = "text" | "json";
 
 export interface PlanOptions extends RemoteOptions {
   readonly format: OutputFormat;
   readonly detailedExitcode?: boolean | undefined;
+  /** Save the plan here for `apply PLANFILE`. */
+  readonly out?: string | undefined;
+  readonly lockTimeout: string;
 }
 
 /**
  * `keysync plan`: reads the spec, the state and live Ory and prints what apply would do. Never
  * writes to Ory and never changes the state file (unfinished writes are settled in memory only).
+ * With `--out` it holds the state lock while planning, so the saved plan's state serial is one
+ * no other keysync was changing, and saves the plan (0600) only if it can be applied.
  */
 export async function runPlan(opts: PlanOptions, ctx: CommandContext): Promise<number> {
+  const paths = resolvePaths(ctx.io.cwd, opts.file, opts.state);
+  const { out } = opts;
+  if (out === undefined) return planAndReport(opts, paths, ctx);
+  const timeoutMs = parseDuration(opts.lockTimeout, "--lock-timeout");
+  return withStateLock(paths.statePath, lockOptions("plan", timeoutMs, paths.stateDisplay, ctx.io), () =>
+    planAndReport(opts, paths, ctx, out),
+  );
+}
+
+async function planAndReport(
+  opts: PlanOptions,
+  paths: Paths,
+  ctx: CommandContext,
+  out?: string,
+): Promise<number> {
   const { io } = ctx;
-  const ws = await openWorkspace(opts, resolvePaths(io.cwd, opts.file, opts.state), io);
+  const ws = await openWorkspace(opts, paths, io);
   const live = await readLiveSets(ws, opts.parallelism, io);
   const { plan, settled } = await planWorkspace(ws, live, false);
   for (const s of settled) {
@@ -37,7 +65,17 @@ export async function runPlan(opts: PlanOptions, ctx: CommandContext): Promise<n
     if (opts.format === "text") throw new PlanError(plan.errors.map((e) => e.message));
     return 1;
   }
+  if (out !== undefined) await savePlan(plan, paths.specDisplay, out, ctx);
   return opts.detailedExitcode === true && hasChanges(json) ? 2 : 0;
+}
+
+async function savePlan(plan: Plan, specFile: string, out: string, { io }: CommandContext): Promise<void> {
+  try {
+    await writeFileAtomic(resolve(io.cwd, out), serializePlanFile(plan, specFile));
+  } catch {
+    throw new FileError(`cannot write the plan to ${out}`);
+  }
+  io.stderr.write(`Saved the plan to ${out}. To apply exactly this plan: keysync apply ${out}\n`);
 }
 
 function writePlan(json: PlanJson, format: OutputFormat, { io, noColor }: CommandContext): void {
