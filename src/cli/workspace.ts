@@ -13,6 +13,7 @@ import type { Settlement } from "../state/settle.js";
 import { StateStore } from "../state/store.js";
 import type { State } from "../state/types.js";
 import { KEYSYNC_VERSION } from "../version.js";
+import { httpTuningFrom } from "./http-tuning.js";
 import type { Io } from "./io.js";
 import type { Paths } from "./paths.js";
 
@@ -55,6 +56,7 @@ export async function openWorkspace(opts: RemoteOptions, paths: Paths, io: Io): 
 export function openKeyStore(target: Target, io: Io): KeyStore {
   return createKeyStore({
     target,
+    ...httpTuningFrom(io.env),
     onRetry: (event) => {
       io.stderr.write(`${event.message}\n`);
     },

@@ -39,13 +39,19 @@ async function expectRefused(check: string, args: string[] = []): Promise<string
 describe("a saved plan", () => {
   it("is applied exactly, with no prompt, and holds no key material", async () => {
     await savePlan();
-    const file = JSON.parse(readFileSync(world.path("tokens.plan"), "utf8")) as { format: string; specFile: string };
+    const file = JSON.parse(readFileSync(world.path("tokens.plan"), "utf8")) as {
+      format: string;
+      specFile: string;
+    };
     expect(file).toMatchObject({ format: "keysync-plan", specFile: "keysets.yaml" });
     const mark = world.mark();
     const applied = await world.keysync(["apply", "tokens.plan"]);
     expect(applied.code).toBe(0);
     expect(applied.stdout).toContain("Apply complete! Keys: 1 added, 0 changed, 1 destroyed.");
-    expect(world.writesSince(mark).map((r) => `${r.method} ${r.path}`)).toEqual(["POST /admin/keys/tokens", "DELETE /admin/keys/tokens/a"]);
+    expect(world.writesSince(mark).map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /admin/keys/tokens",
+      "DELETE /admin/keys/tokens/a",
+    ]);
     expect(world.liveKids("tokens")).toEqual(["b"]);
     world.learnKeys("tokens");
   });
@@ -86,24 +92,46 @@ describe("a saved plan", () => {
     const mark = world.mark();
     const r = await world.keysync(["apply", "tokens.plan"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("live keys: set tokens changed on Ory since the plan was made (key intruder was added)");
+    expect(r.stderr).toContain(
+      "live keys: set tokens changed on Ory since the plan was made (key intruder was added)",
+    );
     expect(world.writesSince(mark)).toEqual([]);
   });
 
   it("is refused when a source now resolves to other key material", async () => {
     const first = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey;
     world.write("partner.pem", first.export({ type: "spki", format: "pem" }) as string);
-    world.write("keysets.yaml", specYaml({ tokens: ["a:ES256", { kid: "partner", source: "file:partner.pem", alg: "ES256" }] }));
+    world.write(
+      "keysets.yaml",
+      specYaml({ tokens: ["a:ES256", { kid: "partner", source: "file:partner.pem", alg: "ES256" }] }),
+    );
     await savePlan();
-    world.write("partner.pem", generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }) as string);
+    world.write(
+      "partner.pem",
+      generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({
+        type: "spki",
+        format: "pem",
+      }) as string,
+    );
     await expectRefused("source");
   });
 
   it("made before any state existed is refused once a state file appeared", async () => {
     world.write("fresh.yaml", specYaml({ fresh: ["f:ES256"] }));
-    const saved = await world.keysync(["plan", "-f", "fresh.yaml", "--state", "fresh.state.json", "--out", "fresh.plan"]);
+    const saved = await world.keysync([
+      "plan",
+      "-f",
+      "fresh.yaml",
+      "--state",
+      "fresh.state.json",
+      "--out",
+      "fresh.plan",
+    ]);
     expect(saved.code).toBe(0);
-    expect((await world.keysync(["apply", "-f", "fresh.yaml", "--state", "fresh.state.json", "--auto-approve"])).code).toBe(0);
+    expect(
+      (await world.keysync(["apply", "-f", "fresh.yaml", "--state", "fresh.state.json", "--auto-approve"]))
+        .code,
+    ).toBe(0);
     world.learnKeys("fresh");
     const mark = world.mark();
     const r = await world.keysync(["apply", "fresh.plan", "--state", "fresh.state.json"]);
@@ -127,14 +155,19 @@ describe("a saved plan", () => {
   it("that was damaged or edited is refused before anything is read", async () => {
     await savePlan();
     const text = readFileSync(world.path("tokens.plan"), "utf8");
-    writeFileSync(world.path("tokens.plan"), text.replace('"kind": "delete-key"', '"kind": "delete-everything"'));
+    writeFileSync(
+      world.path("tokens.plan"),
+      text.replace('"kind": "delete-key"', '"kind": "delete-everything"'),
+    );
     const mark = world.mark();
     const r = await world.keysync(["apply", "tokens.plan"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("tokens.plan is damaged or was edited");
     expect(world.server.requests.slice(mark)).toEqual([]);
     writeFileSync(world.path("tokens.plan"), text.slice(0, 100));
-    expect((await world.keysync(["apply", "tokens.plan"])).stderr).toContain("tokens.plan is not a keysync plan file (not JSON)");
+    expect((await world.keysync(["apply", "tokens.plan"])).stderr).toContain(
+      "tokens.plan is not a keysync plan file (not JSON)",
+    );
   });
 
   it("cannot be combined with -f", async () => {
