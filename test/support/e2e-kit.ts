@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Jwk } from "../../src/jwk/jwk.js";
@@ -34,7 +34,10 @@ export class E2eWorld {
   static async start(options: ServerOptions = {}): Promise<E2eWorld> {
     const token = `ory_pat_${randomBytes(24).toString("base64url")}`;
     const server = await startServer({ rsaBits: 2048, token, ...options });
-    return new E2eWorld(server, mkdtempSync(join(tmpdir(), "keysync-e2e-")), token);
+    const dir = mkdtempSync(join(tmpdir(), "keysync-e2e-"));
+    // The CLI's temp directory lives inside the world, so the final scan covers it too.
+    mkdirSync(join(dir, ".tmp"));
+    return new E2eWorld(server, dir, token);
   }
 
   path(name: string): string {
@@ -47,7 +50,12 @@ export class E2eWorld {
   }
 
   async keysync(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-    const env = { ORY_SDK_URL: this.server.url, ORY_PROJECT_API_KEY: this.token, ...options.env };
+    const env = {
+      ORY_SDK_URL: this.server.url,
+      ORY_PROJECT_API_KEY: this.token,
+      TMPDIR: this.path(".tmp"),
+      ...options.env,
+    };
     const result = await runCli(args, { cwd: this.dir, ...options, env });
     this.outputs.push({ label: `keysync ${args.join(" ")} (stdout)`, text: result.stdout });
     this.outputs.push({ label: `keysync ${args.join(" ")} (stderr)`, text: result.stderr });
@@ -78,7 +86,7 @@ export class E2eWorld {
     for (const id of setIds) this.canary.addJwks(this.server.keys(id), id);
   }
 
-  /** Scans every CLI output so far and every file in the working directory. */
+  /** Scans every CLI output so far and every file in the working directory and the CLI's TMPDIR. */
   expectNoSecrets(): void {
     const surfaces: Record<string, string> = {};
     for (const o of this.outputs) surfaces[o.label] = (surfaces[o.label] ?? "") + o.text;
