@@ -124,7 +124,7 @@ describe("no secret reaches any surface", () => {
     world.write("keysets.yaml", specYaml({ tokens: [{ kid: "e", source: "env:KEYSYNC_EC", alg: "RS256" }] }));
     for (const value of [
       JSON.stringify({ ...ec, alg: "ES256" }),
-      `${JSON.stringify(ec).slice(0, 60)}`,
+      JSON.stringify(ec).slice(0, 60),
       `garbage ${ec.d ?? ""}`,
     ]) {
       for (const command of ["validate", "plan"]) {
