@@ -7,8 +7,7 @@ import { normalizeSpec } from "./normalize.js";
 import { duplicateKidProblems, duplicateMaterialProblems } from "./rules/duplicates.js";
 import { reservedSetProblems } from "./rules/reserved-sets.js";
 import { targetUrlProblem } from "./rules/target-url.js";
-import { locate } from "./schema/locate.js";
-import { parseSpecYaml } from "./schema/parse-spec-yaml.js";
+import { parseSpec } from "./schema/parse-spec.js";
 import { validateSchema } from "./schema/validate-schema.js";
 import { readWrittenSpec } from "./schema/written-spec.js";
 import type { DesiredSpec } from "./types.js";
@@ -54,13 +53,13 @@ export async function checkSpec(text: string, ctx: CheckSpecContext): Promise<Ch
 }
 
 async function check(text: string, ctx: CheckSpecContext): Promise<CheckSpecResult> {
-  const result = parseSpecYaml(text, ctx.display);
+  const result = await parseSpec(text, ctx.display);
   if (!result.ok) return { ok: false, diagnostics: finish(result.diagnostics) };
   const { parsed } = result;
 
-  const problems = validateSchema(parsed.value);
+  const problems = await validateSchema(parsed.value);
   const diagnostics: Diagnostic[] = problems.map((p) => ({
-    position: locate(parsed, p.path, p.at),
+    position: parsed.locate(p.path, p.at),
     message: p.message,
   }));
   const written = readWrittenSpec(parsed, problems);

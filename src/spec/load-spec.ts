@@ -3,10 +3,10 @@ import type { Env } from "../cli/io.js";
 import { FileError, SpecError } from "../errors.js";
 import { checkSpec } from "./check-spec.js";
 import { readKeyFile } from "./material/read-key-file.js";
-import { MAX_SPEC_BYTES } from "./schema/parse-spec-yaml.js";
+import { MAX_SPEC_BYTES } from "./schema/parsed-spec.js";
 import type { DesiredSpec } from "./types.js";
 
-export { MAX_SPEC_BYTES } from "./schema/parse-spec-yaml.js";
+export { MAX_SPEC_BYTES } from "./schema/parsed-spec.js";
 
 export interface LoadSpecOptions {
   /** Absolute path of the spec file. */

@@ -1,23 +1,16 @@
 import type { Diagnostic } from "../../errors.js";
 import { isGenerateAlg } from "../../jwk/algorithms.js";
-import { describeKey, thumbprintOf } from "../../jwk/describe-key.js";
 import { isKeyUse } from "../rules/algorithm.js";
-import { keyFitProblems } from "../rules/key-fit.js";
-import { resolveKeyMeta } from "../rules/key-meta.js";
-import type { ResolvedKey, ResolvedSet, ResolvedSourceKey } from "../rules/resolved-key.js";
-import { parseSourceRef } from "../rules/source-ref.js";
-import type { Located } from "../schema/located.js";
+import type { ResolvedKey, ResolvedSet } from "../rules/resolved-key.js";
 import type { WrittenKey, WrittenSpec } from "../schema/written-spec.js";
-import { loadMaterial } from "./load-material.js";
 import type { MaterialContext } from "./load-material.js";
-import { toUploadJwk } from "./upload-jwk.js";
 
 export interface ResolvedKeys {
   readonly sets: readonly ResolvedSet[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
-type KeyOutcome = { readonly key: ResolvedKey } | { readonly diagnostics: readonly Diagnostic[] };
+export type KeyOutcome = { readonly key: ResolvedKey } | { readonly diagnostics: readonly Diagnostic[] };
 
 /**
  * Turns every intact key of every intact set into a `ResolvedKey`: generated keys as written,
@@ -61,6 +54,8 @@ async function resolveKey(key: WrittenKey, ctx: MaterialContext): Promise<KeyOut
     };
   }
   try {
+    // Loaded only for specs with sources: it brings jose and the key parsers.
+    const { resolveSourceKey } = await import("./resolve-source-key.js");
     return await resolveSourceKey(key, key.source, use, ctx);
   } catch {
     // describeKey or jose failing on a key that passed every check would be a bug; say so safely.
@@ -68,48 +63,4 @@ async function resolveKey(key: WrittenKey, ctx: MaterialContext): Promise<KeyOut
       diagnostics: [{ position: key.source.position, message: `${key.source.value} could not be described` }],
     };
   }
-}
-
-async function resolveSourceKey(
-  key: WrittenKey,
-  source: Located<string>,
-  use: ResolvedSourceKey["use"] | null,
-  ctx: MaterialContext,
-): Promise<KeyOutcome> {
-  const fail = (problems: readonly string[], named = true): KeyOutcome => ({
-    diagnostics: problems.map((p) => ({
-      position: source.position,
-      message: named ? `${source.value} ${p}` : p,
-    })),
-  });
-  const ref = parseSourceRef(source.value);
-  if (!ref.ok) return fail([ref.problem], false);
-  const material = await loadMaterial(ref.ref, ctx);
-  if (!material.ok) return fail(material.problems);
-
-  const meta = resolveKeyMeta(
-    { kid: key.kid?.value ?? null, alg: key.alg?.value ?? null, use },
-    material.jwk,
-  );
-  if (!meta.ok) return fail(meta.problems);
-  const fit = keyFitProblems(material.jwk, meta.meta.alg, meta.meta.use);
-  if (fit.length > 0) return fail(fit);
-
-  const kidValue = meta.meta.kid ?? (await thumbprintOf(material.jwk));
-  const { alg } = meta.meta;
-  const facts = await describeKey(
-    toUploadJwk(material.jwk, { kid: kidValue, alg, use: meta.meta.use }),
-    kidValue,
-  );
-  return {
-    key: {
-      origin: "source",
-      position: key.position,
-      kid: { value: kidValue, position: key.kid?.position ?? source.position },
-      alg,
-      use: meta.meta.use,
-      source,
-      facts,
-    },
-  };
 }

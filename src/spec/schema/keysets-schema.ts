@@ -21,6 +21,12 @@ export const SOURCE_PATTERN = "^(file:.+|env:KEYSYNC_[A-Z0-9_]+)$";
 /** http(s), a host, an optional path; no credentials, query or fragment (tokens never live in the spec). */
 export const TARGET_URL_PATTERN = "^https?://[^\\s/?#@]+(/[^\\s?#]*)?$";
 
+/**
+ * How ajv compiles `KEYSETS_SCHEMA`, at build time (scripts/build-validator.mjs) and, when that
+ * output is missing, at run time (validate-schema.ts): the same options, so the same errors.
+ */
+export const VALIDATOR_OPTIONS = { strict: true, allErrors: true } as const;
+
 const ID_PATTERN = "^[A-Za-z0-9._:-]{1,255}$";
 const FORBIDDEN_IDS = [".", "..", "__proto__", "constructor", "prototype"];
 

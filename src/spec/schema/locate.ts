@@ -1,7 +1,6 @@
 import { isMap, isScalar, isSeq } from "yaml";
-import type { Node, Pair, YAMLMap } from "yaml";
+import type { Document, Node, Pair, YAMLMap } from "yaml";
 import type { SourcePosition } from "../../errors.js";
-import type { ParsedSpec } from "./parse-spec-yaml.js";
 
 interface Step {
   /** The map key that led here; null for list items and the root. */
@@ -15,8 +14,15 @@ interface Step {
  * on the way is used, and an empty value (`keys:` with nothing after it) is shown at its key,
  * so every diagnostic has a real position (ecosystem.md §6).
  */
-export function locate(parsed: ParsedSpec, path: readonly string[], at: "key" | "value"): SourcePosition {
-  const steps: Step[] = [{ key: null, value: parsed.doc.contents }];
+export function locateInDocument(
+  doc: Document.Parsed,
+  positionAt: (offset: number) => SourcePosition,
+  file: string,
+  path: readonly string[],
+  at: "key" | "value",
+): SourcePosition {
+  const positionOf = (node: Node): SourcePosition => positionAt(node.range?.[0] ?? 0);
+  const steps: Step[] = [{ key: null, value: doc.contents }];
   for (const segment of path) {
     const next = stepInto(steps[steps.length - 1]?.value, segment);
     if (next === null) break;
@@ -24,16 +30,15 @@ export function locate(parsed: ParsedSpec, path: readonly string[], at: "key" | 
   }
   const reached = steps.length === path.length + 1;
   const last = steps[steps.length - 1];
-  if (reached && at === "key" && last?.key !== null && last?.key !== undefined)
-    return positionOf(parsed, last.key);
+  if (reached && at === "key" && last?.key !== null && last?.key !== undefined) return positionOf(last.key);
 
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i];
     if (step === undefined) continue;
-    if (isWritten(step.value)) return positionOf(parsed, step.value);
-    if (step.key !== null) return positionOf(parsed, step.key);
+    if (isWritten(step.value)) return positionOf(step.value);
+    if (step.key !== null) return positionOf(step.key);
   }
-  return { file: parsed.file, line: 1, column: 1 };
+  return { file, line: 1, column: 1 };
 }
 
 /** Each map's pairs by key text, built on first use: locating stays linear in the problems found. */
@@ -70,8 +75,4 @@ function isWritten(node: unknown): node is Node {
   const range = node.range;
   if (range === undefined || range === null) return false;
   return !(isScalar(node) && node.value === null && range[0] === range[1]);
-}
-
-function positionOf(parsed: ParsedSpec, node: Node): SourcePosition {
-  return parsed.positionAt(node.range?.[0] ?? 0);
 }

@@ -1,23 +1,13 @@
 import { parseDocument } from "yaml";
 import type { Document, ErrorCode, YAMLError } from "yaml";
 import type { Diagnostic, SourcePosition } from "../../errors.js";
+import { locateInDocument } from "./locate.js";
+import { MAX_SPEC_BYTES, positionsIn } from "./parsed-spec.js";
+import type { ParseResult } from "./parsed-spec.js";
 import { refuseHostileNodes } from "./refuse-hostile-nodes.js";
 
-/** Spec files larger than this are refused before parsing (hostile-input guard). */
-export const MAX_SPEC_BYTES = 1024 * 1024;
-
-/** A spec that parsed as one plain YAML document; `value` is its JSON form, not yet validated. */
-export interface ParsedSpec {
-  readonly file: string;
-  readonly doc: Document.Parsed;
-  readonly value: unknown;
-  /** 1-based position of a character offset in the parsed text. */
-  readonly positionAt: (offset: number) => SourcePosition;
-}
-
-export type ParseResult =
-  | { readonly ok: true; readonly parsed: ParsedSpec }
-  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+export { MAX_SPEC_BYTES } from "./parsed-spec.js";
+export type { ParsedSpec, ParseResult } from "./parsed-spec.js";
 
 /**
  * Parses spec text into one YAML document and its JSON value, refusing hostile input with a
@@ -74,7 +64,11 @@ export function parseSpecYaml(text: string, file: string): ParseResult {
   if (hostile.length > 0) return { ok: false, diagnostics: hostile };
 
   try {
-    return { ok: true, parsed: { file, doc, value: doc.toJS({ maxAliasCount: 0 }), positionAt } };
+    const value: unknown = doc.toJS({ maxAliasCount: 0 });
+    return {
+      ok: true,
+      parsed: { file, value, locate: (path, at) => locateInDocument(doc, positionAt, file, path, at) },
+    };
   } catch {
     return refuse({ file, line: 1, column: 1 }, "the spec could not be read as plain YAML data");
   }
@@ -87,10 +81,24 @@ function describeYamlErrors(
   positionAt: (offset: number) => SourcePosition,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // After one structural mistake yaml reports every later token; past the first on a line, and
+  // past a handful in all, they are consequences, not news.
+  const lines = new Set<number>();
+  let more = 0;
   for (const error of errors) {
-    if (error.code !== "RESOURCE_EXHAUSTION") {
-      out.push({ position: positionAt(error.pos[0]), message: yamlMessage(error) });
-    }
+    if (error.code === "RESOURCE_EXHAUSTION") continue;
+    const position = positionAt(error.pos[0]);
+    if (lines.has(position.line)) continue;
+    lines.add(position.line);
+    if (out.length < MAX_SYNTAX_ERRORS) out.push({ position, message: yamlMessage(error) });
+    else more += 1;
+  }
+  const last = out.at(-1);
+  if (more > 0 && last !== undefined) {
+    out.push({
+      position: last.position,
+      message: `…and ${more} more YAML syntax errors on later lines, most likely caused by the ones above`,
+    });
   }
   if (errors.some((e) => e.code === "RESOURCE_EXHAUSTION")) {
     // yaml reports a stack overflow once per unwound frame, at places that depend on the stack
@@ -105,19 +113,75 @@ function describeYamlErrors(
   return out;
 }
 
+/** YAML syntax errors reported before the rest are summarised in one line. */
+const MAX_SYNTAX_ERRORS = 10;
+
 const TOO_DEEP_TO_PARSE = "nested too deeply to parse (a keysets spec is at most 5 levels deep)";
 
-/** What yaml's error codes mean for a spec author; codes not listed are syntax errors. */
-const YAML_MESSAGES: Partial<Record<ErrorCode, string>> = {
-  MULTIPLE_DOCS: "a spec file holds exactly one YAML document; remove the second --- and what follows",
-  TAB_AS_INDENT: "tabs are not allowed as indentation; indent with spaces",
-  BAD_ALIAS: "YAML aliases (*name) are not allowed in a keysets spec; write the value out",
+/**
+ * What each of yaml's error codes means for a spec author. Every code has a fixed message:
+ * yaml's own messages quote the text they failed on, and that text can be a secret (a password
+ * in a URL, a pasted key) or 100 kB long, so they are never passed through.
+ */
+const YAML_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   ALIAS_PROPS: "YAML aliases (*name) are not allowed in a keysets spec; write the value out",
+  BAD_ALIAS: "YAML aliases (*name) are not allowed in a keysets spec; write the value out",
+  BAD_COLLECTION_TYPE: "YAML syntax error: this collection does not have the type its tag says",
+  BAD_DIRECTIVE: "YAML syntax error: unknown or malformed % directive",
+  BAD_DQ_ESCAPE: "YAML syntax error: invalid escape sequence in a double-quoted string",
+  BAD_INDENT: "YAML syntax error: bad indentation",
+  BAD_PROP_ORDER: "YAML syntax error: anchors and tags must come before the value",
+  BAD_SCALAR_START: "YAML syntax error: a plain value cannot start with this character; quote the value",
+  BLOCK_AS_IMPLICIT_KEY: "YAML syntax error: a nested block cannot be used as a map key",
+  BLOCK_IN_FLOW: "YAML syntax error: a block collection cannot appear inside [ ] or { }",
+  DUPLICATE_KEY: "duplicate key",
+  IMPOSSIBLE: "YAML syntax error: the document cannot be read",
+  KEY_OVER_1024_CHARS: "YAML syntax error: an implicit map key is longer than 1024 characters",
+  MISSING_CHAR: "YAML syntax error: a closing quote, bracket or brace is missing",
+  MULTILINE_IMPLICIT_KEY:
+    "YAML syntax error: a map key must be on one line (is a colon or an indent missing?)",
+  MULTIPLE_ANCHORS: "YAML syntax error: a node has more than one anchor",
+  MULTIPLE_DOCS: "a spec file holds exactly one YAML document; remove the second --- and what follows",
+  MULTIPLE_TAGS: "YAML syntax error: a node has more than one tag",
   NON_STRING_KEY: "map keys must be plain strings, not lists or maps",
+  RESOURCE_EXHAUSTION: TOO_DEEP_TO_PARSE,
+  TAB_AS_INDENT: "tabs are not allowed as indentation; indent with spaces",
+  TAG_RESOLVE_FAILED: "YAML tags are not allowed in a keysets spec",
+  UNEXPECTED_TOKEN: "YAML syntax error: unexpected text here (is a colon, a dash or an indent wrong?)",
 };
 
+/**
+ * yaml messages that are safe to show because they cannot contain input: whole-message
+ * patterns whose variable parts are yaml's own vocabulary (token types, "flow map", closing
+ * brackets). They are more precise than the per-code messages, so they win when they match.
+ */
+const SAFE_YAML_MESSAGES: readonly RegExp[] = [
+  /^Missing closing ["']quote$/,
+  /^Sequence item without - indicator$/,
+  /^Implicit map keys need to be followed by map values$/,
+  /^Implicit keys (of flow sequence pairs )?need to be on a single line$/,
+  /^All (sequence|mapping) items must start at the same column$/,
+  /^A block sequence may not be used as an implicit map key$/,
+  /^Nested mappings are not allowed in compact mappings$/,
+  /^Comments must be separated from other tokens by white space characters$/,
+  /^Tags and anchors must be separated from the next token by white space$/,
+  /^A node can have at most one (anchor|tag)$/,
+  /^Missing (,|, or :) between flow (map|sequence) items$/,
+  /^Missing space after : in flow (map|sequence)$/,
+  /^Unexpected (empty item|,) in flow (map|sequence)$/,
+  /^Flow (map|sequence)( in block collection must be sufficiently indented and)? (must )?end with a [}\]]$/,
+  /^Flow end indicator should be more indented than parent$/,
+  /^Block collections are not allowed within flow collections$/,
+  /^Block scalar values in collections must be indented$/,
+  /^Missing newline after block sequence props$/,
+  /^Unexpected [a-z-]+ (at node end|token)$/,
+  /^Expected a flow scalar value, but found: [a-z-]+$/,
+];
+
 function yamlMessage(error: YAMLError): string {
-  return YAML_MESSAGES[error.code] ?? `YAML syntax error: ${lowerFirst(error.message.split("\n")[0] ?? "")}`;
+  const own = error.message.split("\n")[0] ?? "";
+  if (SAFE_YAML_MESSAGES.some((pattern) => pattern.test(own))) return `YAML syntax error: ${lowerFirst(own)}`;
+  return YAML_MESSAGES[error.code];
 }
 
 function lowerFirst(text: string): string {
@@ -131,25 +195,4 @@ function firstControlChar(text: string): number {
     if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return i;
   }
   return -1;
-}
-
-/**
- * 1-based line and column of character offsets in `text`. Counted here rather than with yaml's
- * `LineCounter`, which only learns the line breaks its lexer emits as tokens and so misses
- * those inside multi-line scalars (a stray quote makes the rest of a file one scalar).
- */
-function positionsIn(text: string, file: string): (offset: number) => SourcePosition {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return (offset) => {
-    const at = Math.max(0, Math.min(offset, text.length));
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if ((starts[mid] ?? 0) <= at) low = mid;
-      else high = mid - 1;
-    }
-    return { file, line: low + 1, column: at - (starts[low] ?? 0) + 1 };
-  };
 }

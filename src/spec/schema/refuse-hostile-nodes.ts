@@ -2,13 +2,9 @@ import { isAlias, isMap, isScalar, isSeq } from "yaml";
 import type { Node } from "yaml";
 import type { Diagnostic, SourcePosition } from "../../errors.js";
 import { quote } from "../rules/quote.js";
+import { MAX_NESTING } from "./parsed-spec.js";
 
-/**
- * How deep maps and lists may nest: one level more than a valid spec uses
- * (`sets` › set › `keys` › key is 5), so a map where a string belongs still gets the schema's
- * precise message, while anything deeper is refused here before any other code walks it.
- */
-export const MAX_NESTING = 6;
+export { MAX_NESTING } from "./parsed-spec.js";
 
 /** Keys that reach `Object.prototype` when parsed data meets a plain object. */
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);

@@ -1,15 +1,39 @@
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ValidateFunction } from "ajv/dist/2020.js";
-import { KEYSETS_SCHEMA } from "./keysets-schema.js";
+import type { ErrorObject } from "ajv/dist/2020.js";
+import { KEYSETS_SCHEMA, VALIDATOR_OPTIONS } from "./keysets-schema.js";
 import type { PathProblem } from "./located.js";
 import { describeSchemaError } from "./schema-messages.js";
 
-let compiled: ValidateFunction | undefined;
+/** An ajv validation function: true or false, and its errors on `errors` after a false. */
+type Validate = ((value: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-/** Compiled once per process, on first use: `keysync --version` never pays for it. */
-function validator(): ValidateFunction {
-  compiled ??= new Ajv2020({ strict: true, allErrors: true }).compile(KEYSETS_SCHEMA);
+/**
+ * The schema as standalone code compiled at build time (scripts/build-validator.mjs writes
+ * `keysets-validator.js` beside this module in dist/), so a run does not load ajv's compiler
+ * nor compile the schema and ajv's meta-schema. Used only if it was built from this very
+ * schema; otherwise (running from source, or a stale build) ajv compiles it on first use.
+ */
+const PRECOMPILED = "./keysets-validator.js";
+
+let compiled: Promise<Validate> | undefined;
+
+function validator(): Promise<Validate> {
+  compiled ??= precompiled().then((validate) => validate ?? compileNow());
   return compiled;
+}
+
+async function precompiled(): Promise<Validate | null> {
+  try {
+    const mod = (await import(PRECOMPILED)) as { validate?: unknown; schemaJson?: unknown };
+    if (typeof mod.validate !== "function" || mod.schemaJson !== JSON.stringify(KEYSETS_SCHEMA)) return null;
+    return mod.validate as Validate;
+  } catch {
+    return null;
+  }
+}
+
+async function compileNow(): Promise<Validate> {
+  const { Ajv2020 } = await import("ajv/dist/2020.js");
+  return new Ajv2020(VALIDATOR_OPTIONS).compile(KEYSETS_SCHEMA);
 }
 
 /**
@@ -17,9 +41,9 @@ function validator(): ValidateFunction {
  * defaults or `removeAdditional`, so it only reads `value` (a `kid: 0x1F` that YAML read as 31
  * is a type error, never a string "31"). Never throws: a failure inside ajv becomes one problem.
  */
-export function validateSchema(value: unknown): PathProblem[] {
+export async function validateSchema(value: unknown): Promise<PathProblem[]> {
   try {
-    const validate = validator();
+    const validate = await validator();
     if (validate(value)) return [];
     const problems: PathProblem[] = [];
     for (const error of validate.errors ?? []) {

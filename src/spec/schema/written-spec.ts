@@ -1,7 +1,6 @@
 import type { SourcePosition } from "../../errors.js";
 import type { Located, PathProblem } from "./located.js";
-import { locate } from "./locate.js";
-import type { ParsedSpec } from "./parse-spec-yaml.js";
+import type { ParsedSpec } from "./parsed-spec.js";
 import { valueAt } from "./schema-messages.js";
 
 /**
@@ -37,7 +36,7 @@ export function readWrittenSpec(parsed: ParsedSpec, problems: readonly PathProbl
   const broken = brokenPaths(problems);
   const field = (path: readonly string[]): Located<string> | null => {
     const value = valueAt(parsed.value, path);
-    return typeof value === "string" ? { value, position: locate(parsed, path, "value") } : null;
+    return typeof value === "string" ? { value, position: parsed.locate(path, "value") } : null;
   };
 
   const sets: WrittenSet[] = [];
@@ -51,7 +50,7 @@ export function readWrittenSpec(parsed: ParsedSpec, problems: readonly PathProbl
         keysValue.forEach((_, index) => {
           const keyPath = [...setPath, "keys", String(index)];
           keys.push({
-            position: locate(parsed, keyPath, "value"),
+            position: parsed.locate(keyPath, "value"),
             intact: !broken.within(keyPath),
             kid: field([...keyPath, "kid"]),
             alg: field([...keyPath, "alg"]),
@@ -61,7 +60,7 @@ export function readWrittenSpec(parsed: ParsedSpec, problems: readonly PathProbl
         });
       }
       sets.push({
-        setId: { value: id, position: locate(parsed, setPath, "key") },
+        setId: { value: id, position: parsed.locate(setPath, "key") },
         intact: !broken.at(setPath) && !broken.at([...setPath, "keys"]) && Array.isArray(keysValue),
         keys,
       });

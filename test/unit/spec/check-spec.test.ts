@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { calculateJwkThumbprint } from "jose";
 import { describe, expect, it } from "vitest";
 import { MAX_DIAGNOSTICS, checkSpec } from "../../../src/spec/check-spec.js";
@@ -247,5 +248,44 @@ describe("checkSpec refuses hostile YAML quickly and clearly", () => {
       readFile: () => Promise.reject(new Error("EIO: the disk said something with secret bytes")),
     });
     expect(result.ok ? [] : result.diagnostics.map((d) => d.message)).toEqual(["file:k.pem cannot be read"]);
+  });
+});
+
+describe("YAML syntax errors never echo the text they failed on", () => {
+  // Found by the hostile-specs campaign: yaml's own messages quote the token they failed on.
+  const broken = readFileSync("keysets.example.yaml", "utf8").split("\n");
+  broken[4] = "      kVC";
+  broken[6] = "target: {url: 'http://user:pa55w0rd@127.0.0.1:1/'}";
+  const check = (text: string) =>
+    checkSpec(text, {
+      display: "keysets.yaml",
+      specPath: "/tmp/keysets.yaml",
+      env: {},
+      readFile: () => Promise.resolve(null),
+    });
+
+  it("reports a broken document around a password in a URL without printing the password", async () => {
+    const result = await check(broken.join("\n"));
+    const shown = result.ok ? [] : result.diagnostics.map((d) => d.message);
+    expect(shown[0]).toMatch(/^YAML syntax error: /);
+    expect(shown.join("\n")).not.toContain("pa55w0rd");
+    // One structural mistake, not one line per later token.
+    expect(shown.length).toBeLessThanOrEqual(11);
+    expect(shown.at(-1)).toMatch(/more YAML syntax errors on later lines/);
+  });
+
+  // yaml's message for a bad block-scalar header quotes the value that follows it.
+  it("does not quote a value yaml failed on", async () => {
+    const result = await check("version: 1\ntarget:\n  url: >pa55w0rd-secret\nsets: {}\n");
+    expect(result.ok).toBe(false);
+    const shown = result.ok ? "" : result.diagnostics.map((d) => d.message).join("\n");
+    expect(shown).toMatch(/YAML syntax error/);
+    expect(shown).not.toContain("pa55w0rd");
+  });
+
+  it("keeps a huge unparseable scalar out of the message", async () => {
+    const result = await check(`version: 1\nsets: {a: "${"x".repeat(100_000)}\n`);
+    const longest = result.ok ? 0 : Math.max(...result.diagnostics.map((d) => d.message.length));
+    expect(longest).toBeLessThan(300);
   });
 });
