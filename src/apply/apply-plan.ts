@@ -57,7 +57,12 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   await deps.state.update((s) => plan.forgotten.reduce(forgetSet, withTarget(s, plan.target)));
 
   const limit = pLimit(deps.parallelism);
-  const outcomes = await Promise.all(plan.sets.map((set) => limit(() => applySet(set, plan.target, deps))));
+  // A set holds its place among the `parallelism` only while it sends requests: waiting for its
+  // last outcomes to reach the disk (and refreshing its records) happens outside the limit, so
+  // the next set starts sending meanwhile. Every set is finished before this returns.
+  const outcomes = await Promise.all(
+    plan.sets.map((set) => limit(() => sendSet(set, plan.target, deps)).then((sent) => finishSet(set, sent))),
+  );
   // Collected per set and merged in plan order, so the report is deterministic.
   for (const o of outcomes) {
     done.push(...o.done);
@@ -73,7 +78,15 @@ interface SetOutcome {
   notAttempted: string[];
 }
 
-async function applySet(set: SetPlan, target: string, baseDeps: ApplyDeps): Promise<SetOutcome> {
+/** A set whose actions have run: what happened, and the outcome writes not yet awaited. */
+interface SentSet {
+  readonly outcome: SetOutcome;
+  readonly deps: SetDeps;
+  readonly stopped: boolean;
+}
+
+/** Runs a set's actions in order, up to the first failure. */
+async function sendSet(set: SetPlan, target: string, baseDeps: ApplyDeps): Promise<SentSet> {
   const outcome: SetOutcome = { done: [], failed: [], notAttempted: [] };
   const deps: SetDeps = { ...baseDeps, outcomeWrites: [] };
   const actions = set.entries.filter(isAction);
@@ -95,6 +108,11 @@ async function applySet(set: SetPlan, target: string, baseDeps: ApplyDeps): Prom
       deps.hooks.onFailed(action, error.message);
     }
   }
+  return { outcome, deps, stopped };
+}
+
+/** The set is done when its outcome writes are on disk; then its unchanged keys' records are refreshed. */
+async function finishSet(set: SetPlan, { outcome, deps, stopped }: SentSet): Promise<SetOutcome> {
   // Outcome writes were not awaited one by one (see step()); the set is done when they are.
   await Promise.all(deps.outcomeWrites);
   if (!stopped && !deps.signal.aborted) await refreshRecords(set, deps);

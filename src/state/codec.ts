@@ -1,8 +1,9 @@
 import { assertNever, InternalError, StateError } from "../errors.js";
+import { compareIds } from "../jwk/key-id.js";
 import { KEYSYNC_VERSION } from "../version.js";
-import { decodeState } from "./decode-state.js";
+import { decodeSet, decodeState } from "./decode-state.js";
 import { STATE_VERSION } from "./types.js";
-import type { Intent, ManagedKey, State } from "./types.js";
+import type { Intent, ManagedKey, ManagedSet, State } from "./types.js";
 
 /*
  * The state file's bytes, and nothing else: no file system, no clock, no randomness (the lineage
@@ -40,21 +41,51 @@ export function parseState(text: string, display: string): State {
  * as an equal state. Throws `InternalError` if `state` breaks an invariant the parser would
  * refuse (an invalid ID, a duplicate kid, a set filed under another set's ID), so keysync can
  * never write a file it would later refuse to read.
+ *
+ * States are immutable and an update replaces only the sets it changes, so each set's checked
+ * and laid-out text is kept per set object: a write during apply re-checks the sets that changed,
+ * not all of them (the text is the same as `JSON.stringify(doc, null, 2)` of the whole state).
  */
 export function serializeState(state: State): string {
-  const valid = validated(state);
-  const doc = encodeState(valid);
-  const ids = [...valid.sets.keys()];
-  if (!ids.some(isArrayIndex)) return `${JSON.stringify(doc, null, 2)}\n`;
-  // Objects list array-index keys ("9", "10") first, whatever the insertion order: lay the sets
-  // out by hand, in the same format, and put them where the empty placeholder stands.
-  const sets = ids.map(
-    (id) => `    ${JSON.stringify(id)}: ${indent(JSON.stringify(doc.sets[id], null, 2), 4)}`,
-  );
-  const text = JSON.stringify({ ...doc, sets: {} }, null, 2);
-  // A replacer function: a replacement string would expand `$'` and the like found in values.
-  return `${text.replace('\n  "sets": {}', () => `\n  "sets": {\n${sets.join(",\n")}\n  }`)}\n`;
+  for (const [setId, set] of state.sets) {
+    if (set.setId !== setId) throw new InternalError(`a set is filed under the ID of another set`);
+  }
+  const text = JSON.stringify(encodeState(validated({ ...state, sets: new Map() })), null, 2);
+  if (state.sets.size === 0) return `${text}\n`;
+  // Sets in ID order (as decodeState sorts them), laid out by hand: objects would list
+  // array-index keys ("9", "10") first whatever the order. They go where the empty
+  // placeholder stands.
+  const entries = [...state.sets]
+    .sort((a, b) => compareIds(a[0], b[0]))
+    .map(([setId, set]) => setText(setId, set));
+  const at = text.indexOf(SETS_PLACEHOLDER);
+  return `${text.slice(0, at)}\n  "sets": {\n${entries.join(",\n")}\n  }${text.slice(at + SETS_PLACEHOLDER.length)}\n`;
 }
+
+/** How `JSON.stringify(…, null, 2)` writes the empty `sets` of the header (never earlier in it: strings have no raw newline). */
+const SETS_PLACEHOLDER = '\n  "sets": {}';
+
+/** Each set's entry in the canonical text (`    "ID": {…}`), by set object. */
+const setTexts = new WeakMap<ManagedSet, string>();
+
+function setText(setId: string, set: ManagedSet): string {
+  let text = setTexts.get(set);
+  if (text === undefined) {
+    let valid: ManagedSet;
+    try {
+      valid = decodeSet(setId, { keys: set.keys.map(encodeKey) }, TO_BE_WRITTEN);
+    } catch (error: unknown) {
+      if (error instanceof StateError)
+        throw new InternalError(`refusing to write an invalid state: ${error.message}`);
+      throw error;
+    }
+    text = `    ${JSON.stringify(setId)}: ${indent(JSON.stringify({ keys: valid.keys.map(encodeKey) }, null, 2), 4)}`;
+    setTexts.set(set, text);
+  }
+  return text;
+}
+
+const TO_BE_WRITTEN = "the state to be written";
 
 /**
  * The canonical text without its `serial` line: equal for two writes of the same content. Only
@@ -66,11 +97,8 @@ export function withoutSerial(text: string): string {
 
 /** Runs the parser's checks over `state` (via its on-disk shape) and returns it sorted. */
 function validated(state: State): State {
-  for (const [setId, set] of state.sets) {
-    if (set.setId !== setId) throw new InternalError(`a set is filed under the ID of another set`);
-  }
   try {
-    return decodeState(encodeState(state), "the state to be written");
+    return decodeState(encodeState(state), TO_BE_WRITTEN);
   } catch (error: unknown) {
     if (error instanceof StateError)
       throw new InternalError(`refusing to write an invalid state: ${error.message}`);
@@ -94,11 +122,6 @@ function encodeState(
     ),
     pending: state.pending.map(encodeIntent),
   };
-}
-
-/** A canonical array index (0 … 2^32 - 2): the keys objects order numerically, not by insertion. */
-function isArrayIndex(id: string): boolean {
-  return /^(?:0|[1-9]\d{0,9})$/.test(id) && Number(id) < 2 ** 32 - 1;
 }
 
 function encodeKey(key: ManagedKey): Record<string, unknown> {

@@ -40,9 +40,14 @@ interface Waiter {
  */
 export class StateStore {
   #state: State;
-  /** Serial and content (canonical text without the serial) of what is on disk; null if none. */
+  /**
+   * Serial and content (canonical text without the serial) of what is on disk; null if none.
+   * The content of the file read at `open` is worked out at the first write (`#opened`), so a
+   * run that never writes (plan) never serializes the state.
+   */
   #diskSerial: number;
-  #diskContent: string | null;
+  #diskContent: string | null | undefined;
+  readonly #opened: State;
   /** The bytes read at open, until they are safely in the backup. */
   #unbackedUp: Uint8Array | null;
   #queue: Waiter[] = [];
@@ -58,7 +63,8 @@ export class StateStore {
   ) {
     this.#state = state;
     this.#diskSerial = state.serial;
-    this.#diskContent = original === null ? null : contentKey(state);
+    this.#diskContent = original === null ? null : undefined;
+    this.#opened = state;
     this.#unbackedUp = original;
     this.exists = original !== null;
   }
@@ -159,6 +165,7 @@ export class StateStore {
     const serial = this.#diskSerial + 1;
     const text = serializeState({ ...state, serial, keysyncVersion: KEYSYNC_VERSION });
     const content = withoutSerial(text);
+    if (this.#diskContent === undefined) this.#diskContent = contentKey(this.#opened);
     if (content === this.#diskContent) return;
     if (this.#unbackedUp !== null) {
       await this.#write(this.path + BACKUP_SUFFIX, this.#unbackedUp, `${this.display}${BACKUP_SUFFIX}`);
