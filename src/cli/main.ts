@@ -3,7 +3,6 @@ import { KeysyncError, UsageError } from "../errors.js";
 import { KEYSYNC_VERSION } from "../version.js";
 import type { Io } from "./io.js";
 import { DEFAULT_PARALLELISM, parseParallelism } from "./options.js";
-import { reportError } from "./report-error.js";
 
 /** What every command handler receives besides its own options. */
 export interface CommandContext {
@@ -16,8 +15,14 @@ export interface CommandContext {
  * program per call, with exits and output redirected into `io`, so tests can run it in-process.
  * Command modules are imported lazily: `keysync --version` must not load ajv, axios or jose.
  */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], given: Io): Promise<number> {
   let exitCode = 0;
+  // On a GitHub Actions runner every line any command prints goes through the workflow-command
+  // filter (a set ID may be "::error::…"); loaded only there, so other start-ups stay lean.
+  const io =
+    given.env["GITHUB_ACTIONS"] === "true"
+      ? (await import("./github/ci-surface.js")).ciSurfaceFor(given).io
+      : given;
   const noColor = argv.includes("--no-color");
   const ctx: CommandContext = { io, noColor };
   const done = (code: number): void => {
@@ -59,7 +64,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .addOption(stateOption())
     .addOption(targetOption())
     .option("--json", "print the plan as one JSON document (same as --format json)")
-    .addOption(new Option("--format <FORMAT>", "output format").choices(["text", "json"] as const))
+    .addOption(formatOption())
     .option("--detailed-exitcode", "exit 2 when there are changes (0: none, 1: error)")
     .option(
       "--out <PLANFILE>",
@@ -86,13 +91,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .addOption(stateOption())
     .addOption(targetOption())
     .option("--auto-approve", "do not ask for confirmation (needed when stdin is not a terminal)")
-    .option("--json", "print the plan and the result as one JSON document")
+    .option("--json", "print the plan and the result as one JSON document (same as --format json)")
+    .addOption(formatOption())
     .addOption(parallelismOption())
     .addOption(insecureHttpOption())
     .addOption(lockTimeoutOption())
     .action(async (planFile, opts, command) => {
       const { runApply } = await import("./commands/apply.js");
-      done(await runApply(planFile, opts, ctx, command.getOptionValueSource("file") === "cli"));
+      const format = formatOf(opts);
+      done(
+        await runApply(planFile, { ...opts, format }, ctx, command.getOptionValueSource("file") === "cli"),
+      );
     });
 
   program
@@ -179,6 +188,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       // Help and version exit 0; every usage error is 1, never 2 (2 means "plan has changes").
       return error.exitCode === 0 ? 0 : 1;
     }
+    // Loaded only when there is an error to report: `--version` and clean runs skip it.
+    const { reportError } = await import("./report-error.js");
     return reportError(error, io, noColor);
   }
 }
@@ -212,8 +223,16 @@ function lockTimeoutOption() {
   ).default("0s");
 }
 
+const FORMATS = ["text", "json", "markdown"] as const;
+type Format = (typeof FORMATS)[number];
+
+/** `--format markdown` prints a pull-request comment (and the job summary gets the same). */
+function formatOption() {
+  return new Option("--format <FORMAT>", "output format (markdown: a pull-request comment)").choices(FORMATS);
+}
+
 /** `--json` is `--format json`; giving both with different formats is a usage error. */
-function formatOf(opts: { json?: true | undefined; format?: "text" | "json" | undefined }): "text" | "json" {
+function formatOf(opts: { json?: true | undefined; format?: Format | undefined }): Format {
   if (opts.json === true && opts.format !== undefined && opts.format !== "json") {
     throw new UsageError(`--json conflicts with --format ${opts.format}`);
   }

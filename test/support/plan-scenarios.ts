@@ -104,3 +104,21 @@ export const SCENARIOS: readonly Scenario[] = [
     state(managedSet("token-signing", [managedOf(live2605)]), managedSet("gone", [])),
   ),
 ];
+
+/**
+ * A plan too large for one pull-request comment (360 keys to create in 120 new sets), for the
+ * Markdown renderer's truncation. Kept out of `SCENARIOS` so the JSON and text goldens stay small.
+ */
+export const LARGE_SCENARIO: Scenario = make(
+  "010-large",
+  Array.from({ length: 120 }, (_, i) => {
+    const id = `tenant-${String(i).padStart(3, "0")}`;
+    return desiredSet(id, [
+      generated(`${id}-a`, "ES256"),
+      generated(`${id}-b`, "RS256"),
+      generated(`${id}-c`),
+    ]);
+  }),
+  liveMap(...Array.from({ length: 120 }, (_, i) => absent(`tenant-${String(i).padStart(3, "0")}`))),
+  state(),
+);

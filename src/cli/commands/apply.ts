@@ -24,15 +24,20 @@ import type { Plan, UploadAction } from "../../plan/types.js";
 import { isAction } from "../../plan/types.js";
 import { toPlanJson } from "../../render/plan-json.js";
 import type { PlanJson } from "../../render/plan-json.js";
+import { renderApplyMarkdown } from "../../render/plan-markdown.js";
 import { renderPlanText } from "../../render/plan-text.js";
 import { readKeyMaterial, toUploadJwk } from "../../spec/material.js";
 import { settleIntents } from "../../state/settle.js";
 import { StateStore } from "../../state/store.js";
 import { withStateLock } from "../../state/with-lock.js";
+import type { CiSurface } from "../github/ci-surface.js";
+import { ciSurfaceFor } from "../github/ci-surface.js";
+import { logPlanText, planGroupTitle, publishPlan } from "../github/publish-plan.js";
 import type { Io } from "../io.js";
 import { lockOptions } from "../lock-options.js";
 import type { CommandContext } from "../main.js";
 import { parseDuration } from "../options.js";
+import type { OutputFormat } from "./plan.js";
 import { resolvePaths } from "../paths.js";
 import { progressHooks } from "../progress.js";
 import { chooseStyle } from "../style.js";
@@ -42,6 +47,8 @@ import { checkStateTarget, openKeyStore, openWorkspace, planWorkspace, readLiveS
 export interface ApplyOptions extends RemoteOptions {
   readonly autoApprove?: boolean | undefined;
   readonly json?: boolean | undefined;
+  /** Wins over `json` when given (main resolves `--json` and `--format` into it). */
+  readonly format?: OutputFormat | undefined;
   readonly lockTimeout: string;
 }
 
@@ -57,9 +64,11 @@ const MAX_PLAN_FILE_BYTES = 64 * 1024 * 1024;
 export async function runApply(
   planFile: string | undefined,
   opts: ApplyOptions,
-  ctx: CommandContext,
+  given: CommandContext,
   specGiven: boolean,
 ): Promise<number> {
+  // In GitHub Actions every line goes through the command neutralizer from here on.
+  const ctx: CommandContext = { ...given, io: ciSurfaceFor(given.io).io };
   const timeoutMs = parseDuration(opts.lockTimeout, "--lock-timeout");
   if (planFile === undefined) return applyFresh(opts, ctx, timeoutMs);
   if (specGiven)
@@ -76,7 +85,7 @@ async function applyFresh(opts: ApplyOptions, ctx: CommandContext, timeoutMs: nu
     const { plan, settled } = await planWorkspace(ws, live, true);
     const run = new ApplyRun(plan, ctx, opts, ws.keyStore, ws.state, paths.specPath);
     for (const s of settled) run.hooks.onSettled(s);
-    run.refuseIfErrors();
+    await run.refuseIfErrors();
     run.showPlan();
     if (run.total > 0 && opts.autoApprove !== true) await confirm(io, ws.target.url);
     return run.execute();
@@ -194,6 +203,8 @@ class ApplyRun {
   readonly json: PlanJson;
   readonly total: number;
   readonly hooks: ApplyHooks;
+  private readonly ci: CiSurface;
+  private readonly format: OutputFormat;
   constructor(
     readonly plan: Plan,
     private readonly ctx: CommandContext,
@@ -203,6 +214,8 @@ class ApplyRun {
     private readonly specPath: string,
   ) {
     this.json = toPlanJson(plan);
+    this.ci = ciSurfaceFor(ctx.io);
+    this.format = opts.format ?? (opts.json === true ? "json" : "text");
     this.total = plan.sets.reduce((n, s) => n + s.entries.filter(isAction).length, 0);
     this.hooks = progressHooks(
       ctx.io.stderr,
@@ -211,25 +224,48 @@ class ApplyRun {
     );
   }
 
-  refuseIfErrors(): void {
+  async refuseIfErrors(): Promise<void> {
     if (this.plan.errors.length === 0) return;
-    if (this.opts.json === true)
-      this.ctx.io.stdout.write(
-        `${JSON.stringify({ ...this.json, result: resultJson(emptyResult()) }, null, 2)}\n`,
-      );
+    const { stdout } = this.ctx.io;
+    if (this.format === "json")
+      stdout.write(this.ci.jsonText({ ...this.json, result: resultJson(emptyResult()) }));
+    if (this.format === "markdown") stdout.write(renderApplyMarkdown(this.json, null));
+    await publishPlan(this.ci, this.json, { verb: "apply", result: null }, true);
     throw new PlanError(this.plan.errors.map((e) => e.message));
   }
 
+  /** Text: the plan on stdout (folded in Actions). JSON and Markdown print it with the result. */
   showPlan(): void {
-    if (this.opts.json === true) return;
-    this.ctx.io.stdout.write(
-      renderPlanText(this.json, chooseStyle(this.ctx.io.stdout, this.ctx.io.env, this.ctx.noColor)),
-    );
+    const { io, noColor } = this.ctx;
+    if (this.format !== "text") {
+      logPlanText(this.ci, "apply", this.json, "stderr");
+      return;
+    }
+    this.ci.group("stdout", planGroupTitle("apply", this.json), () => {
+      io.stdout.write(renderPlanText(this.json, chooseStyle(io.stdout, io.env, noColor)));
+    });
   }
 
   async execute(): Promise<number> {
     const { io } = this.ctx;
-    const result = await applyPlan(this.plan, {
+    const applying = `keysync apply: ${this.total} ${this.total === 1 ? "change" : "changes"}`;
+    const run = (): Promise<ApplyResult> => this.applyAll();
+    const result = this.total > 0 ? await this.ci.groupAsync("stderr", applying, run) : await run();
+    report(this.json, result, this.total, this.format, io, this.ci);
+    for (const f of result.failed)
+      this.ci.annotate("error", `${f.address}: ${f.message}`, { title: "keysync apply" });
+    await publishPlan(this.ci, this.json, { verb: "apply", result }, true);
+    if (result.interrupted)
+      throw new AbortedError(
+        "interrupted: requests in flight finished and the state file is saved; run keysync apply again to continue",
+      );
+    if (result.failed.length > 0) throw new ApplyFailedError("apply failed");
+    return 0;
+  }
+
+  private applyAll(): Promise<ApplyResult> {
+    const { io } = this.ctx;
+    return applyPlan(this.plan, {
       store: this.keyStore,
       state: this.store,
       uploadJwk: async (action) => {
@@ -248,13 +284,6 @@ class ApplyRun {
       signal: io.signal,
       hooks: this.hooks,
     });
-    report(this.json, result, this.total, this.opts.json === true, io);
-    if (result.interrupted)
-      throw new AbortedError(
-        "interrupted: requests in flight finished and the state file is saved; run keysync apply again to continue",
-      );
-    if (result.failed.length > 0) throw new ApplyFailedError("apply failed");
-    return 0;
   }
 }
 
@@ -286,9 +315,20 @@ function resultJson(result: ApplyResult): Record<string, unknown> {
   };
 }
 
-function report(json: PlanJson, result: ApplyResult, total: number, asJson: boolean, io: Io): void {
-  if (asJson) {
-    io.stdout.write(`${JSON.stringify({ ...json, result: resultJson(result) }, null, 2)}\n`);
+function report(
+  json: PlanJson,
+  result: ApplyResult,
+  total: number,
+  format: OutputFormat,
+  io: Io,
+  ci: CiSurface,
+): void {
+  if (format === "json") {
+    io.stdout.write(ci.jsonText({ ...json, result: resultJson(result) }));
+    return;
+  }
+  if (format === "markdown") {
+    io.stdout.write(renderApplyMarkdown(json, result));
     return;
   }
   if (total === 0) return;

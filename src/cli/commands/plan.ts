@@ -3,10 +3,14 @@ import { serializePlanFile } from "../../plan/plan-file.js";
 import type { Plan } from "../../plan/types.js";
 import { hasChanges, toPlanJson } from "../../render/plan-json.js";
 import type { PlanJson } from "../../render/plan-json.js";
+import { renderPlanMarkdown } from "../../render/plan-markdown.js";
 import { renderPlanText } from "../../render/plan-text.js";
 import { writeFileAtomic } from "../../state/atomic-write.js";
 import { withStateLock } from "../../state/with-lock.js";
 import { lockOptions } from "../lock-options.js";
+import type { CiSurface } from "../github/ci-surface.js";
+import { ciSurfaceFor } from "../github/ci-surface.js";
+import { logPlanText, planGroupTitle, publishPlan } from "../github/publish-plan.js";
 import type { CommandContext } from "../main.js";
 import { parseDuration } from "../options.js";
 import type { Paths } from "../paths.js";
@@ -16,7 +20,7 @@ import type { RemoteOptions } from "../workspace.js";
 import { openWorkspace, planWorkspace, readLiveSets } from "../workspace.js";
 import { resolve } from "node:path";
 
-export type OutputFormat = "text" | "json";
+export type OutputFormat = "text" | "json" | "markdown";
 
 export interface PlanOptions extends RemoteOptions {
   readonly format: OutputFormat;
@@ -32,13 +36,15 @@ export interface PlanOptions extends RemoteOptions {
  * With `--out` it holds the state lock while planning, so the saved plan's state serial is one
  * no other keysync was changing, and saves the plan (0600) only if it can be applied.
  */
-export async function runPlan(opts: PlanOptions, ctx: CommandContext): Promise<number> {
+export async function runPlan(opts: PlanOptions, given: CommandContext): Promise<number> {
+  const ci = ciSurfaceFor(given.io);
+  const ctx: CommandContext = { ...given, io: ci.io };
   const paths = resolvePaths(ctx.io.cwd, opts.file, opts.state);
   const { out } = opts;
-  if (out === undefined) return planAndReport(opts, paths, ctx);
+  if (out === undefined) return planAndReport(opts, paths, ctx, ci);
   const timeoutMs = parseDuration(opts.lockTimeout, "--lock-timeout");
   return withStateLock(paths.statePath, lockOptions("plan", timeoutMs, paths.stateDisplay, ctx.io), () =>
-    planAndReport(opts, paths, ctx, out),
+    planAndReport(opts, paths, ctx, ci, out),
   );
 }
 
@@ -46,6 +52,7 @@ async function planAndReport(
   opts: PlanOptions,
   paths: Paths,
   ctx: CommandContext,
+  ci: CiSurface,
   out?: string,
 ): Promise<number> {
   const { io } = ctx;
@@ -59,10 +66,11 @@ async function planAndReport(
     );
   }
   const json = toPlanJson(plan);
-  writePlan(json, opts.format, ctx);
+  writePlan(json, opts.format, ctx, ci);
+  await publishPlan(ci, json, { verb: "plan" }, opts.format !== "json");
   if (plan.errors.length > 0) {
-    // Text mode reports errors on stderr; JSON carries them in the document already.
-    if (opts.format === "text") throw new PlanError(plan.errors.map((e) => e.message));
+    // Text and Markdown report errors on stderr too; JSON carries them in the document only.
+    if (opts.format !== "json") throw new PlanError(plan.errors.map((e) => e.message));
     return 1;
   }
   if (out !== undefined) await savePlan(plan, paths.specDisplay, out, ctx);
@@ -78,14 +86,27 @@ async function savePlan(plan: Plan, specFile: string, out: string, { io }: Comma
   io.stderr.write(`Saved the plan to ${out}. To apply exactly this plan: keysync apply ${out}\n`);
 }
 
-function writePlan(json: PlanJson, format: OutputFormat, { io, noColor }: CommandContext): void {
+/** stdout carries only the document; in Actions the text plan is folded into the log as well. */
+function writePlan(
+  json: PlanJson,
+  format: OutputFormat,
+  { io, noColor }: CommandContext,
+  ci: CiSurface,
+): void {
   switch (format) {
     case "json":
-      io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      io.stdout.write(ci.jsonText(json));
+      logPlanText(ci, "plan", json, "stderr");
+      return;
+    case "markdown":
+      io.stdout.write(renderPlanMarkdown(json));
+      logPlanText(ci, "plan", json, "stderr");
       return;
     case "text":
       if (json.errors.length === 0)
-        io.stdout.write(renderPlanText(json, chooseStyle(io.stdout, io.env, noColor)));
+        ci.group("stdout", planGroupTitle("plan", json), () => {
+          io.stdout.write(renderPlanText(json, chooseStyle(io.stdout, io.env, noColor)));
+        });
       return;
   }
 }
