@@ -19,10 +19,16 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 
 /** Jitter adds up to this fraction of the step, never less than zero. */
 export const JITTER_FRACTION = 0.2;
 
+/**
+ * The longest delay a Node timer honours (2^31 − 1 ms, about 24.8 days): a longer one fires after
+ * 1 ms with a warning, which would turn a long wait into a busy loop.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** A retry policy from a partial override; out-of-range values are clamped to something sane. */
 export function resolveRetryPolicy(override: Partial<RetryPolicy> | undefined): RetryPolicy {
   const merged = { ...DEFAULT_RETRY_POLICY, ...override };
-  const maxDelayMs = Math.max(0, merged.maxDelayMs);
+  const maxDelayMs = Math.min(MAX_TIMER_MS, Math.max(0, merged.maxDelayMs));
   return {
     maxAttempts: Math.max(1, Math.floor(merged.maxAttempts)),
     baseDelayMs: Math.min(Math.max(0, merged.baseDelayMs), maxDelayMs),

@@ -5,7 +5,7 @@ import type { RetryPolicy } from "./backoff.js";
 import { generateKey } from "./generate-key.js";
 import { createJwkApi } from "./jwk-client.js";
 import type { KeyStore } from "./key-store.js";
-import { RateGovernor } from "./rate-governor.js";
+import { PACING_MARGIN, RateGovernor } from "./rate-governor.js";
 import { readKey, readSet } from "./read-ops.js";
 import type { RetryListener } from "./retry-event.js";
 import { displayUrlOf } from "./store-context.js";
@@ -61,13 +61,16 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const timeoutMs = Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const clock = { now, sleep };
+  const retry = resolveRetryPolicy(options.retry);
+  // Pacing waits are bounded like retry waits: a server asking for more is not waited out.
+  const governor = (): RateGovernor => new RateGovernor(clock, PACING_MARGIN, retry.maxDelayMs);
   const ctx: StoreContext = {
     api: createJwkApi(options.target, timeoutMs),
     target: options.target,
     displayUrl: displayUrlOf(options.target.url),
     timeoutMs,
-    retry: resolveRetryPolicy(options.retry),
-    governors: { read: new RateGovernor(clock), write: new RateGovernor(clock) },
+    retry,
+    governors: { read: governor(), write: governor() },
     onRetry: options.onRetry ?? (() => undefined),
     random: options.random ?? Math.random,
     sleep,

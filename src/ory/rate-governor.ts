@@ -1,3 +1,4 @@
+import { DEFAULT_RETRY_POLICY } from "./backoff.js";
 import type { RateLimitInfo, RatePolicy } from "./rate-limit-headers.js";
 
 /**
@@ -57,7 +58,10 @@ interface Lane {
  *   `x-ratelimit-reset` / `Retry-After` has passed.
  *
  * Invariant: decisions never block forever; every wait is bounded by what the server said or
- * by one probe round trip.
+ * by one probe round trip, and never longer than `maxWaitMs` (the retry policy's longest wait,
+ * 30 s by default). Headers are hints from a server keysync does not control: a
+ * `x-ratelimit-reset` read as a far-future epoch, a `Retry-After: 3600` or a `1;w=86400` policy
+ * must slow keysync down, not park it for hours (or, past Node's 2^31 ms timer limit, spin it).
  */
 export class RateGovernor {
   readonly #clock: GovernorClock;
@@ -68,9 +72,12 @@ export class RateGovernor {
   #blockedUntil = Number.NEGATIVE_INFINITY;
   #inFlight = 0;
 
-  constructor(clock: GovernorClock, margin = PACING_MARGIN) {
+  readonly #maxWaitMs: number;
+
+  constructor(clock: GovernorClock, margin = PACING_MARGIN, maxWaitMs = DEFAULT_RETRY_POLICY.maxDelayMs) {
     this.#clock = clock;
     this.#margin = margin;
+    this.#maxWaitMs = Math.max(1, maxWaitMs);
   }
 
   /** Waits until a request may be sent, then takes its slot. */
@@ -148,7 +155,7 @@ export class RateGovernor {
     this.#lanes = policies.map((p) => {
       const existing = this.#lanes.find((l) => l.quota === p.quota && l.windowMs === p.windowMs);
       if (existing !== undefined) return existing;
-      const intervalMs = (p.windowMs / p.quota) * this.#margin;
+      const intervalMs = Math.min((p.windowMs / p.quota) * this.#margin, this.#maxWaitMs);
       return { ...p, intervalMs, toleranceMs: (p.quota - 1) * intervalMs, tat: now };
     });
   }
@@ -160,16 +167,27 @@ export class RateGovernor {
       // Model capacity left = (now + quota·interval − tat) / interval; cap it at the server's
       // count minus the requests still in flight (which the server may not have counted yet).
       const used = lane.quota - info.remaining + this.#inFlight;
-      lane.tat = Math.max(lane.tat, now + used * lane.intervalMs);
+      lane.tat = Math.max(lane.tat, this.#capTat(now, lane, now + used * lane.intervalMs));
     } else if (info.remaining === 0 && info.resetMs !== null) {
       // No window known: the bucket is empty until the reset.
-      this.#blockedUntil = Math.max(this.#blockedUntil, now + info.resetMs);
+      this.#blockUntil(now, info.resetMs);
     }
   }
 
+  /** Blocks every request for `waitMs` from `now`, but never longer than `maxWaitMs`. */
+  #blockUntil(now: number, waitMs: number): void {
+    this.#blockedUntil = Math.max(this.#blockedUntil, now + Math.min(waitMs, this.#maxWaitMs));
+  }
+
+  /** A lane's `tat` no further ahead than one `maxWaitMs` wait past its burst tolerance. */
+  #capTat(now: number, lane: Lane, tat: number): number {
+    return Math.min(tat, now + lane.toleranceMs + this.#maxWaitMs);
+  }
+
   #exhausted(now: number, info: RateLimitInfo): void {
-    const waitMs = Math.max(info.retryAfterMs ?? 0, info.resetMs ?? 0);
-    this.#blockedUntil = Math.max(this.#blockedUntil, now + waitMs);
-    for (const lane of this.#lanes) lane.tat = Math.max(lane.tat, now + lane.quota * lane.intervalMs);
+    this.#blockUntil(now, Math.max(info.retryAfterMs ?? 0, info.resetMs ?? 0));
+    for (const lane of this.#lanes) {
+      lane.tat = Math.max(lane.tat, this.#capTat(now, lane, now + lane.quota * lane.intervalMs));
+    }
   }
 }
