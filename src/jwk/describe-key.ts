@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint } from "jose";
+import { createHash } from "node:crypto";
 import { curveBits } from "./algorithms.js";
 import type { Jwk } from "./jwk.js";
 import { hasPrivateMaterial } from "./jwk.js";
@@ -11,7 +11,7 @@ import type { KeyFacts } from "./key-facts.js";
  * Throws `TypeError` if the JWK lacks the members its thumbprint needs (RFC 7638 §3.2); callers
  * at the edges turn that into their own error without quoting the key.
  */
-export async function describeKey(jwk: Jwk, kid: string): Promise<KeyFacts> {
+export function describeKey(jwk: Jwk, kid: string): KeyFacts & { readonly thumbprint: string } {
   return {
     kid,
     kty: jwk.kty,
@@ -19,14 +19,37 @@ export async function describeKey(jwk: Jwk, kid: string): Promise<KeyFacts> {
     use: stringOrNull(jwk.use),
     crv: stringOrNull(jwk.crv),
     size: keySize(jwk),
-    thumbprint: await thumbprintOf(jwk),
+    thumbprint: thumbprintOf(jwk),
     hasPrivate: hasPrivateMaterial(jwk),
   };
 }
 
-/** RFC 7638 SHA-256 thumbprint, identical for a private key and its public part. */
-export async function thumbprintOf(jwk: Jwk): Promise<string> {
-  return calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0], "sha256");
+/** The members RFC 7638 §3.2 hashes for each key type, in the lexicographic order it requires. */
+const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  RSA: ["e", "kty", "n"],
+  EC: ["crv", "kty", "x", "y"],
+  OKP: ["crv", "kty", "x"],
+  oct: ["k", "kty"],
+};
+
+/**
+ * RFC 7638 SHA-256 thumbprint, identical for a private key and its public part. Computed with
+ * node:crypto synchronously: a plan thumbprints every live key, and jose's WebCrypto digest cost
+ * several times more per key (tests check this against jose's own calculateJwkThumbprint).
+ */
+export function thumbprintOf(jwk: Jwk): string {
+  const members = THUMBPRINT_MEMBERS[jwk.kty];
+  if (members === undefined) throw new TypeError("unsupported key type for a JWK thumbprint");
+  const parts: string[] = [];
+  for (const name of members) {
+    const value: unknown = name === "kty" ? jwk.kty : jwk[name];
+    if (typeof value !== "string" || value === "")
+      throw new TypeError(`JWK member ${name} missing or not a string`);
+    parts.push(`${JSON.stringify(name)}:${JSON.stringify(value)}`);
+  }
+  return createHash("sha256")
+    .update(`{${parts.join(",")}}`)
+    .digest("base64url");
 }
 
 function stringOrNull(value: unknown): string | null {

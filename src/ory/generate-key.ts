@@ -111,8 +111,8 @@ export async function generateKey(
 }
 
 /** The single key of a 201 answer, which must carry the kid that was asked for. */
-async function createdKey(operation: string, body: unknown, kid: string): Promise<LiveKey> {
-  const keys = await liveKeysOf(body, operation);
+function createdKey(operation: string, body: unknown, kid: string): LiveKey {
+  const keys = liveKeysOf(body, operation);
   const [key, ...others] = keys;
   if (key === undefined || others.length > 0) {
     throw malformedAnswer(operation, `it holds ${keys.length} keys where Ory sends only the new one`);

@@ -1,8 +1,17 @@
-import { Configuration, JwkApi } from "@ory/client";
-import axios from "axios";
-import type { AxiosResponse, RawAxiosRequestConfig } from "axios";
+import { createRequire } from "node:module";
+import type * as OryClient from "@ory/client";
+import type { JwkApi } from "@ory/client";
+import type { AxiosResponse, AxiosStatic, RawAxiosRequestConfig } from "axios";
 import { KEYSYNC_VERSION } from "../version.js";
 import type { Target } from "./target.js";
+
+// Both loaded as the CommonJS modules they are. @ory/client requires axios' CommonJS bundle, so
+// importing axios as ESM as well loaded a second copy (its ESM files), and importing @ory/client
+// as ESM made Node scan its 1.2 MB api.js for named exports: together about 250 ms of every
+// command that talks to Ory (npm run bench, start-up of plan).
+const loadCommonJs = createRequire(import.meta.url);
+const { Configuration, JwkApi: JwkApiClass } = loadCommonJs("@ory/client") as typeof OryClient;
+const axios = loadCommonJs("axios") as AxiosStatic;
 
 /** Largest answer keysync reads (a set of hundreds of RSA keys is well under 1 MiB). */
 export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
@@ -48,7 +57,7 @@ export function createJwkApi(target: Target, timeoutMs: number): JwkApi {
   });
   // @ory/client (CommonJS) is typed against axios' .d.cts, keysync (ESM) against its .d.ts: the
   // same API declared twice, so the instance is handed over through the constructor's own type.
-  return new JwkApi(
+  return new JwkApiClass(
     configuration,
     target.url,
     instance as unknown as ConstructorParameters<typeof JwkApi>[2],

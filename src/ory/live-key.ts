@@ -1,6 +1,7 @@
 import { OryError } from "../errors.js";
 import { describeKey } from "../jwk/describe-key.js";
 import type { Jwk } from "../jwk/jwk.js";
+import type { KeyFacts } from "../jwk/key-facts.js";
 import { isSafeId } from "../jwk/key-id.js";
 import type { LiveKey } from "./key-store.js";
 import { isRecord } from "./response-body.js";
@@ -33,7 +34,7 @@ export function malformedAnswer(operation: string, problem: string): OryError {
  * `OryError("malformed")` naming `operation` when the value is not a JSON object, a member has
  * the wrong type, or the facts cannot be computed (missing members, unknown `kty`).
  */
-export async function liveKeyOf(raw: unknown, operation: string): Promise<LiveKey> {
+export function liveKeyOf(raw: unknown, operation: string): LiveKey {
   if (!isRecord(raw)) throw malformedAnswer(operation, "a key is not a JSON object");
   const kidValue = raw["kid"];
   if (kidValue !== undefined && typeof kidValue !== "string") {
@@ -44,28 +45,29 @@ export async function liveKeyOf(raw: unknown, operation: string): Promise<LiveKe
   if (jwk === null) {
     throw malformedAnswer(operation, `${kidLabel(kid)} has members of the wrong type`);
   }
-  // jose's messages name members, not values; still, nothing of the key is quoted.
-  const facts = await describeKey(jwk, kid).catch(() => null);
-  const thumbprint = facts?.thumbprint ?? null;
-  if (facts === null || thumbprint === null) {
+  // describeKey's messages name members, not values; still, nothing of the key is quoted.
+  let facts: KeyFacts & { readonly thumbprint: string };
+  try {
+    facts = describeKey(jwk, kid);
+  } catch {
     throw malformedAnswer(
       operation,
       `${kidLabel(kid)} is not a usable JWK (a required member is missing, or its kty is unknown)`,
     );
   }
-  return { ...facts, kid, thumbprint };
+  return { ...facts, kid };
 }
 
 /**
  * The `keys` of a JWK set answer (`{"keys": [...]}`), each through `liveKeyOf`, in Ory's order.
  * Throws `OryError("malformed")` when the body is not such an object.
  */
-export async function liveKeysOf(body: unknown, operation: string): Promise<LiveKey[]> {
+export function liveKeysOf(body: unknown, operation: string): LiveKey[] {
   if (!isRecord(body) || !Array.isArray(body["keys"])) {
     throw malformedAnswer(operation, 'the body is not a JWK set (no "keys" array)');
   }
   const keys: LiveKey[] = [];
-  for (const raw of body["keys"] as readonly unknown[]) keys.push(await liveKeyOf(raw, operation));
+  for (const raw of body["keys"] as readonly unknown[]) keys.push(liveKeyOf(raw, operation));
   return keys;
 }
 

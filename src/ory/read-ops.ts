@@ -48,7 +48,7 @@ export async function readSet(ctx: StoreContext, setId: string): Promise<LiveSet
   });
   if (answer.status === 404 && isHydraErrorBody(answer.body)) return { setId, exists: false };
   if (!isSuccess(answer.status)) throw answerError(ctx, operation, answer.status, answer.body, null);
-  const keys = await liveKeysOf(successJson(ctx, operation, answer), operation);
+  const keys = liveKeysOf(successJson(ctx, operation, answer), operation);
   return keys.length === 0 ? { setId, exists: false } : { setId, exists: true, keys };
 }
 
@@ -68,7 +68,7 @@ export async function readKey(ctx: StoreContext, setId: string, kid: string): Pr
   });
   if (answer.status === 404 && isHydraErrorBody(answer.body)) return null;
   if (!isSuccess(answer.status)) throw answerError(ctx, operation, answer.status, answer.body, null);
-  const keys = await liveKeysOf(successJson(ctx, operation, answer), operation);
+  const keys = liveKeysOf(successJson(ctx, operation, answer), operation);
   const [key, ...others] = keys;
   if (key === undefined || others.length > 0) {
     throw malformedAnswer(

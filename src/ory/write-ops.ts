@@ -55,7 +55,7 @@ export async function putKey(ctx: StoreContext, setId: string, kid: string, jwk:
     call: (options) => ctx.api.setJsonWebKey({ set: setId, kid, jsonWebKey: body }, options),
   });
   if (!isSuccess(answer.status)) throw answerError(ctx, operation, answer.status, answer.body, null);
-  const key = await liveKeyOf(successJson(ctx, operation, answer), operation);
+  const key = liveKeyOf(successJson(ctx, operation, answer), operation);
   if (key.kid !== kid) {
     throw malformedAnswer(operation, `it echoes ${kidLabel(key.kid)} instead of the key sent`);
   }

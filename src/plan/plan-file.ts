@@ -1,4 +1,3 @@
-import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import { PlanError } from "../errors.js";
 import { PLAN_FILE_SCHEMA } from "./plan-file-schema.js";
@@ -30,9 +29,9 @@ let validator: ValidateFunction | undefined;
 
 /**
  * Parses a saved plan, refusing anything that is not a complete plan file this keysync wrote:
- * not JSON (never quoting it), a newer version, any field of the wrong shape. Throws `PlanError`.
+ * not JSON (never quoting it), a newer version, any field of the wrong shape. Rejects with `PlanError`.
  */
-export function parsePlanFile(text: string, display: string): PlanFile {
+export async function parsePlanFile(text: string, display: string): Promise<PlanFile> {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -50,7 +49,11 @@ export function parsePlanFile(text: string, display: string): PlanFile {
       `${display} was written by a newer keysync (plan file version ${version}); upgrade keysync`,
     ]);
   }
-  validator ??= new Ajv2020({ allErrors: false, strict: true }).compile(PLAN_FILE_SCHEMA);
+  // ajv is loaded only here, when a saved plan is read: `plan` writes plan files without it.
+  if (validator === undefined) {
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    validator = new Ajv2020({ allErrors: false, strict: true }).compile(PLAN_FILE_SCHEMA);
+  }
   if (!validator(doc)) {
     const where = validator.errors?.[0]?.instancePath ?? "";
     throw new PlanError([

@@ -99,7 +99,7 @@ async function applySaved(
   timeoutMs: number,
 ): Promise<number> {
   const { io } = ctx;
-  const saved = parsePlanFile(await readPlanFile(resolve(io.cwd, planFile), planFile), planFile);
+  const saved = await parsePlanFile(await readPlanFile(resolve(io.cwd, planFile), planFile), planFile);
   const { plan } = saved;
   const paths = resolvePaths(io.cwd, saved.specFile, opts.state);
   return withStateLock(paths.statePath, lockOptions("apply", timeoutMs, paths.stateDisplay, io), async () => {
@@ -174,7 +174,7 @@ async function resolveSources(plan: Plan, specPath: string, io: Io): Promise<Cur
       const address = `${entry.setId}/${entry.kid}`;
       try {
         const jwk = await uploadMaterial(entry, specPath, io);
-        out.set(address, { thumbprint: await thumbprintOf(jwk), hasPrivate: hasPrivateMaterial(jwk) });
+        out.set(address, { thumbprint: thumbprintOf(jwk), hasPrivate: hasPrivateMaterial(jwk) });
       } catch (error: unknown) {
         if (!(error instanceof KeysyncError)) throw error;
         out.set(address, { problem: error.message });
@@ -271,7 +271,7 @@ class ApplyRun {
       uploadJwk: async (action) => {
         const jwk = await uploadMaterial(action, this.specPath, io);
         if (
-          (await thumbprintOf(jwk)) !== action.after.thumbprint ||
+          thumbprintOf(jwk) !== action.after.thumbprint ||
           hasPrivateMaterial(jwk) !== action.after.hasPrivate
         ) {
           throw new SourceChangedError(

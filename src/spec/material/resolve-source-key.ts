@@ -40,12 +40,9 @@ export async function resolveSourceKey(
   const fit = keyFitProblems(material.jwk, meta.meta.alg, meta.meta.use);
   if (fit.length > 0) return fail(fit);
 
-  const kidValue = meta.meta.kid ?? (await thumbprintOf(material.jwk));
+  const kidValue = meta.meta.kid ?? thumbprintOf(material.jwk);
   const { alg } = meta.meta;
-  const facts = await describeKey(
-    toUploadJwk(material.jwk, { kid: kidValue, alg, use: meta.meta.use }),
-    kidValue,
-  );
+  const facts = describeKey(toUploadJwk(material.jwk, { kid: kidValue, alg, use: meta.meta.use }), kidValue);
   return {
     key: {
       origin: "source",
