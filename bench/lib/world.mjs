@@ -59,7 +59,7 @@ export async function seedWorld(server, { prefix, sets, keysPerSet }) {
       await server.putRaw(setId, jwk);
       let thumbprint = thumbprints.get(alg);
       if (thumbprint === undefined) {
-        thumbprint = await thumbprintOf(jwk);
+        thumbprint = thumbprintOf(jwk);
         thumbprints.set(alg, thumbprint);
       }
       keys.push({ kid, kty: jwk.kty, alg, use: "sig", thumbprint, origin: "generated", hasPrivate: true });
