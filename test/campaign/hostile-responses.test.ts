@@ -12,7 +12,7 @@ import { startHostileServer } from "../support/campaign-hostile-server.js";
 import type { HostileServer, ReplySpec } from "../support/campaign-hostile-server.js";
 import { hostileCaseArb, makeSecretPool } from "../support/campaign-hostile.js";
 import type { HostileCase, SecretPool } from "../support/campaign-hostile.js";
-import { HeapWatch } from "../support/campaign-memory.js";
+import { HostileTally } from "../support/campaign-hostile-tally.js";
 import { envCount, fuzzSeed, reportFigures, runMain } from "../support/campaign-run.js";
 import type { MainResult } from "../support/campaign-run.js";
 import { specYaml } from "../support/e2e-kit.js";
@@ -139,42 +139,19 @@ describe("hostile server responses", () => {
     `${RUNS} generated cases: exit 0/1/2 with a clear reason, no crash, leak or unbounded growth`,
     async () => {
       const seed = fuzzSeed();
-      const heap = new HeapWatch();
-      const findings: string[] = [];
-      let cases = 0;
-      const exits = new Map<string, number>();
-      let threw = 0;
-      let internal = 0;
+      const tally = new HostileTally();
       await fc.assert(
         fc.asyncProperty(hostileCaseArb(pool), async (c) => {
           const { code, problems } = await runCase(c);
-          cases += 1;
-          exits.set(String(code), (exits.get(String(code)) ?? 0) + 1);
-          if (problems.some((p) => p.startsWith("main threw") || p.startsWith("no result"))) threw += 1;
-          if (problems.some((p) => p.startsWith("internal error"))) internal += 1;
-          if (problems.length > 0 && findings.length < 20)
-            findings.push(`${problems.join("; ")}\n    case: ${describeCase(c)}`);
-          if (cases === 20 || cases % 100 === 0) heap.sample();
+          tally.record(code, problems, () => `case: ${describeCase(c)}`);
           return true;
         }),
         { numRuns: RUNS, seed },
       );
-      heap.sample();
-      reportFigures("hostile-responses", {
-        seed,
-        cases,
-        crashes: threw,
-        internalErrors: internal,
-        casesWithProblems: findings.length,
-        exit0: exits.get("0") ?? 0,
-        exit1: exits.get("1") ?? 0,
-        exit2: exits.get("2") ?? 0,
-        maxHeapGrowthMiB: heap.maxGrowthMiB,
-        lateHeapGrowthMiB: heap.lateGrowthMiB,
-      });
-      console.log(`heap trail (MiB): ${heap.trailMiB.join(" ")}`);
-      expect(findings).toEqual([]);
-      expect(heap.maxGrowthMiB).toBeLessThan(MAX_HEAP_GROWTH_MIB);
+      reportFigures("hostile-responses", tally.figures(seed));
+      console.log(`heap trail (MiB): ${tally.heap.trailMiB.join(" ")}`);
+      expect(tally.findings).toEqual([]);
+      expect(tally.heap.maxGrowthMiB).toBeLessThan(MAX_HEAP_GROWTH_MIB);
     },
     120_000 + RUNS * 500,
   );

@@ -11,7 +11,7 @@ import type { RunningServer } from "../../src/server/index.js";
 import { SecretCanary } from "../support/canary.js";
 import { judgeRun } from "../support/campaign-hostile-check.js";
 import { hostileSpecArb } from "../support/campaign-hostile-specs.js";
-import { HeapWatch } from "../support/campaign-memory.js";
+import { HostileTally } from "../support/campaign-hostile-tally.js";
 import { FAST_RETRY_ENV, envCount, fuzzSeed, reportFigures, runMain } from "../support/campaign-run.js";
 import type { MainResult } from "../support/campaign-run.js";
 import { specYaml } from "../support/e2e-kit.js";
@@ -88,12 +88,7 @@ describe("hostile spec files through the CLI", () => {
     `${RUNS} mutated specs: exit 0/1/2 with a located reason, no crash, leak or hang`,
     async () => {
       const seed = fuzzSeed();
-      const heap = new HeapWatch();
-      const findings: string[] = [];
-      let cases = 0;
-      let internal = 0;
-      let crashes = 0;
-      const exits = [0, 0, 0];
+      const tally = new HostileTally();
       await fc.assert(
         fc.asyncProperty(hostileSpecArb(bases), fc.constantFrom(...COMMANDS), async (text, command) => {
           writeFileSync(join(dir, "keysets.yaml"), text);
@@ -105,36 +100,18 @@ describe("hostile spec files through the CLI", () => {
             running,
             sleep(HANG_MS).then(() => `no result within ${HANG_MS} ms`),
           ]);
-          cases += 1;
-          const problems = typeof result === "string" ? [result] : judgeRun(result, canary);
-          if (typeof result === "string") crashes += 1;
-          else exits[result.code] = (exits[result.code] ?? 0) + 1;
-          if (problems.some((p) => p.startsWith("internal error"))) internal += 1;
-          if (problems.length > 0 && findings.length < 20) {
-            findings.push(
-              `${problems.join("; ")}\n    ${command.join(" ")} on: ${JSON.stringify(text.slice(0, 400))}`,
-            );
-          }
-          if (cases === 20 || cases % 100 === 0) heap.sample();
+          tally.record(
+            typeof result === "string" ? null : result.code,
+            typeof result === "string" ? [result] : judgeRun(result, canary),
+            () => `${command.join(" ")} on: ${JSON.stringify(text.slice(0, 400))}`,
+          );
           return true;
         }),
         { numRuns: RUNS, seed },
       );
-      heap.sample();
-      reportFigures("hostile-specs", {
-        seed,
-        cases,
-        crashes,
-        internalErrors: internal,
-        casesWithProblems: findings.length,
-        exit0: exits[0] ?? 0,
-        exit1: exits[1] ?? 0,
-        exit2: exits[2] ?? 0,
-        maxHeapGrowthMiB: heap.maxGrowthMiB,
-        lateHeapGrowthMiB: heap.lateGrowthMiB,
-      });
-      expect(findings).toEqual([]);
-      expect(heap.maxGrowthMiB).toBeLessThan(MAX_HEAP_GROWTH_MIB);
+      reportFigures("hostile-specs", tally.figures(seed));
+      expect(tally.findings).toEqual([]);
+      expect(tally.heap.maxGrowthMiB).toBeLessThan(MAX_HEAP_GROWTH_MIB);
     },
     120_000 + RUNS * 500,
   );

@@ -1,15 +1,10 @@
 import { readFileSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { E2eWorld, specYaml } from "../support/e2e-kit.js";
+import { describe, expect, it } from "vitest";
+import { specYaml, worldPerTest } from "../support/e2e-kit.js";
+import type { E2eWorld } from "../support/e2e-kit.js";
 
 let world: E2eWorld;
-beforeEach(async () => {
-  world = await E2eWorld.start();
-});
-afterEach(async () => {
-  world.expectNoSecrets();
-  await world.stop();
-});
+worldPerTest((w) => (world = w));
 
 // kill -9 at every write of an apply, and the recovery that follows, is the crash campaign in
 // test/campaign/crash.test.ts (a 12-action plan, both sides of every write, seeded random kills).

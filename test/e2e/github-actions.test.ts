@@ -1,16 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { E2eWorld, specYaml } from "../support/e2e-kit.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { specYaml, worldPerTest } from "../support/e2e-kit.js";
+import type { E2eWorld } from "../support/e2e-kit.js";
 import { runnerCommands } from "../unit/github/runner-model.js";
 
 let world: E2eWorld;
-beforeEach(async () => {
-  world = await E2eWorld.start();
-});
-afterEach(async () => {
-  world.expectNoSecrets();
-  await world.stop();
-});
+worldPerTest((w) => (world = w));
 
 let step = 0;
 /** A fresh step: empty summary and output files in the working directory (so the canary scans them). */

@@ -1,18 +1,13 @@
 import { generateKeyPairSync } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { calculateJwkThumbprint } from "jose";
 import type { JWK } from "jose";
-import { E2eWorld, privateEcJwk, specYaml } from "../support/e2e-kit.js";
+import { privateEcJwk, specYaml, worldPerTest } from "../support/e2e-kit.js";
+import type { E2eWorld } from "../support/e2e-kit.js";
 import { expectValidPlanJson } from "../support/plan-schema.js";
 
 let world: E2eWorld;
-beforeEach(async () => {
-  world = await E2eWorld.start();
-});
-afterEach(async () => {
-  world.expectNoSecrets();
-  await world.stop();
-});
+worldPerTest((w) => (world = w));
 
 const apply = ["apply", "--auto-approve"];
 const detailedPlan = ["plan", "--detailed-exitcode"];

@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import type { Jwk } from "../../src/jwk/jwk.js";
 import { startServer } from "../../src/server/index.js";
 import type { LoggedRequest, RunningServer, ServerOptions } from "../../src/server/index.js";
@@ -101,6 +102,28 @@ export class E2eWorld {
   exists(name: string): boolean {
     return existsSync(this.path(name));
   }
+}
+
+/**
+ * A fresh world for every test of the calling file, handed to `assign` before each test; after
+ * each, every output and file of the world is scanned for secrets and the world is stopped.
+ */
+export function worldPerTest(assign: (world: E2eWorld) => void, options: ServerOptions = {}): void {
+  let current: E2eWorld | undefined;
+  beforeEach(async () => {
+    current = await E2eWorld.start(options);
+    assign(current);
+  });
+  afterEach(async () => {
+    const world = current;
+    current = undefined;
+    if (world === undefined) return;
+    try {
+      world.expectNoSecrets();
+    } finally {
+      await world.stop();
+    }
+  });
 }
 
 export interface StateJson {
