@@ -13,6 +13,7 @@ import {
   managedKeyOf,
   recordKey,
   removeIntent,
+  sameIntent,
   withTarget,
 } from "../state/mutations.js";
 import type { Intent, State } from "../state/types.js";
@@ -88,16 +89,22 @@ interface SentSet {
 /** Runs a set's actions in order, up to the first failure. */
 async function sendSet(set: SetPlan, target: string, baseDeps: ApplyDeps): Promise<SentSet> {
   const outcome: SetOutcome = { done: [], failed: [], notAttempted: [] };
-  const deps: SetDeps = { ...baseDeps, outcomeWrites: [] };
+  const deps: SetDeps = { ...baseDeps, outcomeWrites: [], ahead: null };
   const actions = set.entries.filter(isAction);
   let stopped = false;
-  for (const action of actions) {
+  for (const [i, action] of actions.entries()) {
     if (stopped || deps.signal.aborted) {
       outcome.notAttempted.push(addressOf(action));
       continue;
     }
+    const following = actions[i + 1];
     try {
-      const thumbprint = await execute(action, target, deps);
+      const thumbprint = await execute(
+        action,
+        target,
+        deps,
+        following === undefined ? null : intentsOf(following)[0],
+      );
       outcome.done.push(addressOf(action));
       deps.hooks.onDone(action, { thumbprint });
     } catch (error: unknown) {
@@ -107,6 +114,15 @@ async function sendSet(set: SetPlan, target: string, baseDeps: ApplyDeps): Promi
       outcome.failed.push({ address: addressOf(action), message: error.message });
       deps.hooks.onFailed(action, error.message);
     }
+  }
+  // An intent recorded ahead for a step that was never sent (a failure or an interrupt stopped
+  // the set first) is withdrawn, so the state holds no intent for a request never made.
+  const unsent = deps.ahead;
+  if (unsent !== null) {
+    deps.ahead = null;
+    const withdrawn = unsent.durable.then(() => deps.state.update((st) => removeIntent(st, unsent.intent)));
+    withdrawn.catch(() => undefined);
+    deps.outcomeWrites.push(withdrawn);
   }
   return { outcome, deps, stopped };
 }
@@ -119,40 +135,81 @@ async function finishSet(set: SetPlan, { outcome, deps, stopped }: SentSet): Pro
   return outcome;
 }
 
-/** Per-set dependencies: the outcome writes of this set's steps, awaited before it reports. */
+/** Per-set dependencies and progress. */
 interface SetDeps extends ApplyDeps {
+  /** The outcome writes of this set's steps, awaited before the set reports. */
   readonly outcomeWrites: Promise<void>[];
+  /** The next step's intent, recorded while the current step's request was in flight. */
+  ahead: { readonly intent: Intent; readonly durable: Promise<void> } | null;
 }
 
-/** Runs one action's requests, each bracketed by its intent; returns the new key's thumbprint. */
-async function execute(action: Action, target: string, deps: SetDeps): Promise<string | null> {
+/**
+ * The intents of an action's requests, in order: a same-kid regeneration is a DELETE and then a
+ * POST of that kid; every other action is one request.
+ */
+function intentsOf(action: Action): [Intent, ...Intent[]] {
+  switch (action.kind) {
+    case "generate":
+      return [generateIntent(action)];
+    case "regenerate":
+      return [{ op: "delete-key", setId: action.setId, kid: action.kid }, generateIntent(action)];
+    case "upload":
+      return [
+        {
+          op: "put-key",
+          setId: action.setId,
+          kid: action.kid,
+          kty: action.after.kty,
+          alg: action.after.alg ?? "",
+          use: action.after.use ?? "",
+          thumbprint: action.after.thumbprint,
+          hasPrivate: action.after.hasPrivate,
+        },
+      ];
+    case "delete-key":
+      return [{ op: "delete-key", setId: action.setId, kid: action.kid }];
+    case "delete-set":
+      return [{ op: "delete-set", setId: action.setId }];
+    default:
+      return assertNever(action, "action");
+  }
+}
+
+function generateIntent(action: Action & { kind: "generate" | "regenerate" }): Intent {
+  return { op: "generate-key", setId: action.setId, kid: action.kid, alg: action.alg, use: action.use };
+}
+
+/**
+ * Runs one action's requests, each bracketed by its intent; returns the new key's thumbprint.
+ * `following` is the intent of the set's next action, which may be recorded ahead (see step()).
+ */
+async function execute(
+  action: Action,
+  target: string,
+  deps: SetDeps,
+  following: Intent | null,
+): Promise<string | null> {
   const { store, hooks } = deps;
+  const intents = intentsOf(action);
+  const [first] = intents;
   switch (action.kind) {
     case "generate":
       hooks.onStep(action, "generating");
-      return (await generate(action, target, deps)).thumbprint;
-    case "regenerate":
+      return (await generate(action, first, target, deps, following)).thumbprint;
+    case "regenerate": {
+      const second = intents[1] ?? first;
       hooks.onStep(action, "deleting-key");
-      await step(deps, target, { op: "delete-key", setId: action.setId, kid: action.kid }, async () => {
+      await step(deps, target, first, second, async () => {
         await store.deleteKey(action.setId, action.kid);
         return { value: null, record: (s) => forgetKey(s, action.setId, action.kid) };
       });
       hooks.onStep(action, "generating");
-      return (await generate(action, target, deps)).thumbprint;
+      return (await generate(action, second, target, deps, following)).thumbprint;
+    }
     case "upload": {
       hooks.onStep(action, "uploading");
       const jwk = await deps.uploadJwk(action);
-      const intent: Intent = {
-        op: "put-key",
-        setId: action.setId,
-        kid: action.kid,
-        kty: action.after.kty,
-        alg: action.after.alg ?? "",
-        use: action.after.use ?? "",
-        thumbprint: action.after.thumbprint,
-        hasPrivate: action.after.hasPrivate,
-      };
-      const live = await step(deps, target, intent, async () => {
+      const live = await step(deps, target, first, following, async () => {
         const key = await store.putKey(action.setId, action.kid, jwk);
         return { value: key, record: (s) => recordKey(s, action.setId, managedKeyOf(key, "source")) };
       });
@@ -160,14 +217,14 @@ async function execute(action: Action, target: string, deps: SetDeps): Promise<s
     }
     case "delete-key":
       hooks.onStep(action, "deleting-key");
-      await step(deps, target, { op: "delete-key", setId: action.setId, kid: action.kid }, async () => {
+      await step(deps, target, first, following, async () => {
         await store.deleteKey(action.setId, action.kid);
         return { value: null, record: (s) => forgetKey(s, action.setId, action.kid) };
       });
       return null;
     case "delete-set":
       hooks.onStep(action, "deleting-set");
-      await step(deps, target, { op: "delete-set", setId: action.setId }, async () => {
+      await step(deps, target, first, following, async () => {
         await store.deleteSet(action.setId);
         return { value: null, record: (s) => forgetSet(s, action.setId) };
       });
@@ -179,17 +236,12 @@ async function execute(action: Action, target: string, deps: SetDeps): Promise<s
 
 function generate(
   action: Action & { kind: "generate" | "regenerate" },
+  intent: Intent,
   target: string,
   deps: SetDeps,
+  following: Intent | null,
 ): Promise<LiveKey> {
-  const intent: Intent = {
-    op: "generate-key",
-    setId: action.setId,
-    kid: action.kid,
-    alg: action.alg,
-    use: action.use,
-  };
-  return step(deps, target, intent, async () => {
+  return step(deps, target, intent, following, async () => {
     const key = await deps.store.generateKey(action.setId, {
       kid: action.kid,
       alg: action.alg,
@@ -207,20 +259,42 @@ type Mutation = (s: State) => State;
  * is safe: until it lands, the file still holds the intent, which the next run settles by reading
  * the set, so a crash in between loses nothing (and it halves the wait per action). If the
  * request throws, the intent stays for the next run to settle.
+ *
+ * While the request is in flight, the next step's intent (`following`) is made durable too, so
+ * that step can be sent the moment this one answers. Settling stays exact because the two name
+ * different kids: a recorded intent whose request was never sent reads as "not done" (its kid is
+ * not live, or still live, or not yet at the new thumbprint) and is dropped. Steps on the same
+ * kid (a regeneration's DELETE and POST) are never overlapped: the old key would read as the new
+ * one's creation.
  */
 async function step<T>(
   deps: SetDeps,
   target: string,
   intent: Intent,
+  following: Intent | null,
   send: () => Promise<{ value: T; record: Mutation }>,
 ): Promise<T> {
-  await deps.state.update((s) => addIntent(ensureSet(withTarget(s, target), intent.setId), intent));
+  const ahead = deps.ahead;
+  deps.ahead = null;
+  if (ahead !== null && sameIntent(ahead.intent, intent)) await ahead.durable;
+  else await deps.state.update((s) => addIntent(ensureSet(withTarget(s, target), intent.setId), intent));
+  if (following !== null && kidOf(following) !== null && kidOf(following) !== kidOf(intent)) {
+    const durable = deps.state.update((s) => addIntent(s, following));
+    // Handled when the next step awaits it, or withdrawn by sendSet; never left unhandled.
+    durable.catch(() => undefined);
+    deps.ahead = { intent: following, durable };
+  }
   const { value, record } = await send();
   const written = deps.state.update((s) => removeIntent(record(s), intent));
   // Mark it handled now (Node kills the process on an unhandled rejection); the set awaits it later.
   written.catch(() => undefined);
   deps.outcomeWrites.push(written);
   return value;
+}
+
+/** The kid an intent writes, or null for a whole-set deletion. */
+function kidOf(intent: Intent): string | null {
+  return "kid" in intent ? intent.kid : null;
 }
 
 /**
