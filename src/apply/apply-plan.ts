@@ -190,21 +190,20 @@ async function execute(
   following: Intent | null,
 ): Promise<string | null> {
   const { store, hooks } = deps;
-  const intents = intentsOf(action);
-  const [first] = intents;
+  const [first] = intentsOf(action);
   switch (action.kind) {
     case "generate":
       hooks.onStep(action, "generating");
-      return (await generate(action, first, target, deps, following)).thumbprint;
+      return (await generate(action, target, deps, following)).thumbprint;
     case "regenerate": {
-      const second = intents[1] ?? first;
+      const second = generateIntent(action);
       hooks.onStep(action, "deleting-key");
       await step(deps, target, first, second, async () => {
         await store.deleteKey(action.setId, action.kid);
         return { value: null, record: (s) => forgetKey(s, action.setId, action.kid) };
       });
       hooks.onStep(action, "generating");
-      return (await generate(action, second, target, deps, following)).thumbprint;
+      return (await generate(action, target, deps, following)).thumbprint;
     }
     case "upload": {
       hooks.onStep(action, "uploading");
@@ -236,12 +235,11 @@ async function execute(
 
 function generate(
   action: Action & { kind: "generate" | "regenerate" },
-  intent: Intent,
   target: string,
   deps: SetDeps,
   following: Intent | null,
 ): Promise<LiveKey> {
-  return step(deps, target, intent, following, async () => {
+  return step(deps, target, generateIntent(action), following, async () => {
     const key = await deps.store.generateKey(action.setId, {
       kid: action.kid,
       alg: action.alg,

@@ -127,7 +127,7 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
     .command("list")
     .description("print the IDs of the sets keysync manages, one per line")
     .addOption(specOption())
-    .option("--state <FILE>", "the state file (default: keysync.state.json beside the spec)")
+    .addOption(stateOption())
     .action(async (opts) => {
       const { runStateList } = await import("./commands/state.js");
       done(await runStateList(opts, ctx));
@@ -137,7 +137,7 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
     .description("print the keys recorded for a managed set")
     .argument("<SET_ID>", "a managed set")
     .addOption(specOption())
-    .option("--state <FILE>", "the state file (default: keysync.state.json beside the spec)")
+    .addOption(stateOption())
     .action(async (setId, opts) => {
       const { runStateShow } = await import("./commands/state.js");
       done(await runStateShow(setId, opts, ctx));
@@ -147,8 +147,8 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
     .description("stop managing sets: forget them in the state, leaving them untouched in Ory")
     .argument("<SET_ID...>", "managed sets to forget")
     .addOption(specOption())
-    .option("--state <FILE>", "the state file (default: keysync.state.json beside the spec)")
-    .option("--lock-timeout <DURATION>", "how long to wait for the state lock (e.g. 30s, 5m)", "0s")
+    .addOption(stateOption())
+    .addOption(lockTimeoutOption())
     .action(async (setIds, opts) => {
       const { runStateRm } = await import("./commands/state.js");
       done(await runStateRm(setIds, opts, ctx));
@@ -159,7 +159,7 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
     .description("remove the state lock with this ID (the ID is the confirmation; no prompt)")
     .argument("<LOCK_ID>", "the lock ID, as printed by the keysync that found the state locked")
     .addOption(specOption())
-    .option("--state <FILE>", "the state file (default: keysync.state.json beside the spec)")
+    .addOption(stateOption())
     .action(async (lockId, opts) => {
       const { runForceUnlock } = await import("./commands/force-unlock.js");
       done(await runForceUnlock(lockId, opts, ctx));

@@ -4,7 +4,7 @@ import { compareIds, isSafeId } from "../jwk/key-id.js";
 import type { LiveKey } from "../ory/key-store.js";
 import type { DesiredGeneratedKey, DesiredKey, DesiredSet, DesiredSourceKey } from "../spec/types.js";
 import type { ManagedKey, ManagedSet } from "../state/types.js";
-import type { PlanEntry, PlanProblem, ReplaceReason } from "./types.js";
+import type { PlanEntry, PlanProblem, ReplaceReason, UploadAction } from "./types.js";
 
 export interface SetDiff {
   readonly entries: readonly PlanEntry[];
@@ -86,16 +86,7 @@ function createEntry(setId: string, key: DesiredKey, reason: "new" | "deleted_ou
         reason,
       };
     case "source":
-      return {
-        kind: "upload",
-        setId,
-        kid: key.kid,
-        source: key.source,
-        after: sourceFacts(key),
-        before: null,
-        reasons: [],
-        reason,
-      };
+      return uploadEntry(setId, key, { before: null, reasons: [], reason });
   }
 }
 
@@ -118,17 +109,17 @@ function replaceEntry(
         reasons,
       };
     case "source":
-      return {
-        kind: "upload",
-        setId,
-        kid: key.kid,
-        source: key.source,
-        after: sourceFacts(key),
-        before,
-        reasons,
-        reason: null,
-      };
+      return uploadEntry(setId, key, { before, reasons, reason: null });
   }
+}
+
+/** An upload of a `source` key: a create (no `before`, a reason) or a replace (`before`, reasons). */
+function uploadEntry(
+  setId: string,
+  key: DesiredSourceKey,
+  change: Pick<UploadAction, "before" | "reasons" | "reason">,
+): UploadAction {
+  return { kind: "upload", setId, kid: key.kid, source: key.source, after: sourceFacts(key), ...change };
 }
 
 /** Why the live key under a declared, recorded kid differs from the spec; empty when it does not. */

@@ -1,25 +1,15 @@
-import type { Fault, FaultPolicy } from "./faults.js";
-import type { OperationId } from "./route-request.js";
+import type { FaultPolicy } from "./faults.js";
 import type { Latency, LoggedRequest } from "./server-types.js";
 import { TokenBucket } from "./token-bucket.js";
 import type { WriteRateLimit } from "./token-bucket.js";
 
+/** What the server learns about a request after it logged it: written while it is handled. */
+type LearntLater = "body" | "bodyBytes" | "status" | "fault" | "committedStatus";
+
 /** A log entry while its request is being handled; frozen copies go out to tests. */
-export interface LogEntry {
-  readonly seq: number;
-  readonly method: string;
-  readonly path: string;
-  readonly query: string;
-  readonly operation: OperationId | null;
-  readonly setId: string | null;
-  readonly kid: string | null;
-  readonly authorized: boolean;
-  body: unknown;
-  bodyBytes: number;
-  status: number | "dropped" | null;
-  fault: Fault | null;
-  committedStatus: number | null;
-}
+export type LogEntry = Omit<LoggedRequest, LearntLater> & {
+  -readonly [K in LearntLater]: LoggedRequest[K];
+};
 
 /**
  * The server's mutable test knobs and counters, shared by the request pipeline and the

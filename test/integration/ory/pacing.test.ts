@@ -32,6 +32,19 @@ async function writes(store: KeyStore, setId: string, total: number, callers: nu
   );
 }
 
+/** A store on the server whose every pacing or retry wait is recorded (and still waited). */
+function storeRecordingSleeps(): { store: KeyStore; sleeps: number[] } {
+  const sleeps: number[] = [];
+  const store = createKeyStore({
+    target: targetFor(server.url),
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return delay(ms);
+    },
+  });
+  return { store, sleeps };
+}
+
 describe("pacing", () => {
   it("100 writes from 8 callers at 5/s (burst 5) meet at most 2 answers of 429", async () => {
     server.setWriteRateLimit({ perSecond: 5, burst: 5 });
@@ -54,14 +67,7 @@ describe("pacing", () => {
 
   it("adds no wait at all when the server sends no rate-limit headers (self-hosted Hydra)", async () => {
     server.clearRequests();
-    const sleeps: number[] = [];
-    const store = createKeyStore({
-      target: targetFor(server.url),
-      sleep: (ms) => {
-        sleeps.push(ms);
-        return delay(ms);
-      },
-    });
+    const { store, sleeps } = storeRecordingSleeps();
     await writes(store, "unpaced", 40, 8);
     await readSets(store, ["unpaced", "paced", "nothing"], 8);
     expect(sleeps).toEqual([]);
@@ -71,14 +77,7 @@ describe("pacing", () => {
   it("keeps reads and writes in separate buckets: a drained write bucket does not slow reads", async () => {
     server.setWriteRateLimit({ perSecond: 5, burst: 5 });
     server.clearRequests();
-    const sleeps: number[] = [];
-    const store = createKeyStore({
-      target: targetFor(server.url),
-      sleep: (ms) => {
-        sleeps.push(ms);
-        return delay(ms);
-      },
-    });
+    const { store, sleeps } = storeRecordingSleeps();
     await writes(store, "buckets", 7, 1);
     const writeWaits = sleeps.length;
     expect(writeWaits).toBeGreaterThan(0);
