@@ -1,27 +1,39 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { assertNever } from "../errors.js";
 import type { Fault, FaultRequest } from "./faults.js";
 import { isWrite } from "./faults.js";
 import { parseJsonBody } from "./go-json.js";
 import { UNRECOGNIZABLE, edgeErrorReply, hydraErrorReply } from "./hydra-errors.js";
-import { handleAdminCall, handleJwks } from "./jwk-handlers.js";
-import type { JwkService } from "./jwk-service.js";
 import { readBody } from "./read-body.js";
 import { withHeaders } from "./reply.js";
 import type { Reply } from "./reply.js";
 import { routeRequest } from "./route-request.js";
 import type { Route } from "./route-request.js";
-import { routeNotFoundReply } from "./router-not-found.js";
 import { rateLimitPolicy } from "./token-bucket.js";
 import type { LogEntry, ServerState } from "./server-state.js";
 
+/**
+ * What answers a request once the pipeline let it through: the embedded Hydra look-alike
+ * (`embedded-dispatch.ts`), or, in keysync's tests, a forwarder to a real Hydra behind the same
+ * log, faults, latency, auth and rate limit.
+ */
+export type Dispatch = (request: DispatchRequest) => Promise<Reply>;
+
+export interface DispatchRequest {
+  readonly method: string;
+  /** The request-target as sent (path and query, still percent-encoded). */
+  readonly target: string;
+  readonly route: Route;
+  readonly body: Buffer;
+  readonly headers: IncomingHttpHeaders;
+}
+
 /** What the pipeline needs besides the request. */
 export interface PipelineContext {
-  readonly service: JwkService;
+  readonly dispatch: Dispatch;
   readonly state: ServerState;
-  readonly baseUrl: () => string;
   readonly token: string | null;
   readonly maxBodyBytes: number;
   /** Aborted by `close()`: pending latency and delays end, their connections are dropped. */
@@ -118,7 +130,10 @@ export async function handleRequest(
     }
 
     const bytes = body.kind === "ok" ? body.bytes : Buffer.alloc(0);
-    const reply = withHeaders(await dispatch(ctx, routed.route, bytes, req.headers.accept), rateHeaders);
+    const reply = withHeaders(
+      await ctx.dispatch({ method, target: req.url ?? "/", route: routed.route, body: bytes, headers: req.headers }),
+      rateHeaders,
+    );
     if (fault?.kind === "commit-then-drop") {
       entry.committedStatus = reply.status;
       drop();
@@ -145,36 +160,6 @@ function describe(route: Route): Pick<LogEntry, "operation" | "setId" | "kid"> {
     case "not-found":
     case "bad-uri":
       return { operation: null, setId: null, kid: null };
-    default:
-      return assertNever(route, "route");
-  }
-}
-
-async function dispatch(
-  ctx: PipelineContext,
-  route: Route,
-  body: Buffer,
-  accept: string | undefined,
-): Promise<Reply> {
-  switch (route.kind) {
-    case "operation":
-      return handleAdminCall(ctx.service, { ...route, body, baseUrl: ctx.baseUrl() });
-    case "jwks":
-      return handleJwks(ctx.service);
-    case "redirect":
-      return {
-        status: 301,
-        headers: { location: route.location, "content-type": "text/html; charset=utf-8" },
-        body: `<a href="${route.location.replace(/[&<>"']/g, "")}">Moved Permanently</a>.\n\n`,
-      };
-    case "not-found":
-      return routeNotFoundReply(accept);
-    case "bad-uri":
-      return {
-        status: 400,
-        headers: { "content-type": "text/plain; charset=utf-8", connection: "close" },
-        body: "400 Bad Request",
-      };
     default:
       return assertNever(route, "route");
   }

@@ -67,8 +67,14 @@ export interface LoggedRequest {
   readonly committedStatus: number | null;
 }
 
-/** A started server and the in-process controls tests use. */
-export interface RunningServer {
+/** What the front of a server (log, faults, latency, auth, write limit) is configured with. */
+export type FrontOptions = Pick<
+  ServerOptions,
+  "host" | "port" | "token" | "latencyMs" | "faults" | "writeRateLimit" | "maxBodyBytes"
+>;
+
+/** A listening front and the in-process controls tests use on it. */
+export interface FrontServer {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
   readonly host: string;
@@ -92,8 +98,12 @@ export interface RunningServer {
   setLatency(latency: Latency | null): void;
   /** Replaces the bucket (full) or removes the limit. */
   setWriteRateLimit(limit: WriteRateLimit | null): void;
+}
+
+/** The embedded server: its front, and controls over the keys it holds. */
+export interface RunningServer extends FrontServer {
   /** The stored keys of a set, newest first, private members included; [] when absent. Copies. */
-  keys(setId: string): readonly Jwk[];
+  keys(setId: string): Promise<readonly Jwk[]>;
   /** Out-of-band upsert (like PUT key, newest; no validation, no request log entry). */
   putRaw(setId: string, jwk: Jwk): Promise<void>;
   /** Out-of-band delete of one key, or of the whole set when `kid` is omitted. */

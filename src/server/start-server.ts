@@ -3,14 +3,16 @@ import type { AddressInfo } from "node:net";
 import { hasPrivateMaterial } from "../jwk/jwk.js";
 import { DEFAULT_RSA_BITS } from "./generate-jwk.js";
 import { handleRequest } from "./handle-request.js";
-import type { PipelineContext } from "./handle-request.js";
+import type { Dispatch, PipelineContext } from "./handle-request.js";
+import { embeddedDispatch } from "./embedded-dispatch.js";
+import { extend } from "./extend.js";
 import { DEFAULT_BROADCAST_SETS, JwkService } from "./jwk-service.js";
 import { JwkStore, kidOf } from "./jwk-store.js";
 import { SnapshotWriter, loadSnapshot } from "./persist-store.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./read-body.js";
 import { ServeError } from "./serve-error.js";
 import { ServerState } from "./server-state.js";
-import type { RunningServer, ServerOptions } from "./server-types.js";
+import type { FrontOptions, FrontServer, RunningServer, ServerOptions } from "./server-types.js";
 
 /**
  * Starts the embedded Ory-compatible JWK admin server (design/contract.md §8; behaviour per
@@ -18,7 +20,6 @@ import type { RunningServer, ServerOptions } from "./server-types.js";
  * `ServeError` when the port is taken or the data file is unusable.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const host = options.host ?? "127.0.0.1";
   const rsaBits = options.rsaBits ?? DEFAULT_RSA_BITS;
   if (!Number.isInteger(rsaBits) || rsaBits < 1024 || rsaBits > 16384) {
     throw new RangeError(`rsaBits must be a whole number from 1024 to 16384, got ${rsaBits}`);
@@ -31,17 +32,50 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     rsaBits,
     broadcastSets: options.broadcastSets ?? DEFAULT_BROADCAST_SETS,
   });
+  let url = "";
+  const front = await startFront(options, embeddedDispatch(service, () => url));
+  url = front.url;
+  const controls: Omit<RunningServer, keyof FrontServer> & Pick<RunningServer, "close"> = {
+    close: async () => {
+      await front.close();
+      await writer?.idle();
+    },
+    keys: (setId) => Promise.resolve(structuredClone(service.store.getSet(setId) ?? [])),
+    putRaw: async (setId, jwk) => {
+      service.store.upsert(setId, jwk);
+      await service.persist();
+    },
+    deleteRaw: async (setId, kid) => {
+      const changed =
+        kid === undefined ? service.store.deleteSet(setId) : service.store.deleteKey(setId, kid);
+      if (changed) await service.persist();
+    },
+    sign: async (setId) => {
+      const keys = await service.readOrGenerateSigning(setId);
+      const signer = keys.find(hasPrivateMaterial);
+      return signer === undefined ? "" : kidOf(signer);
+    },
+  };
+  return extend(front, controls);
+}
+
+/**
+ * The server's front: it listens, logs every request, injects faults and latency, checks the
+ * token and the write limit, then hands the request to `dispatch`. `startServer` puts the
+ * embedded Hydra look-alike behind it; keysync's tests put a forwarder to a real Hydra behind
+ * it, so both are observed and faulted by the same code.
+ */
+export async function startFront(options: FrontOptions, dispatch: Dispatch): Promise<FrontServer> {
+  const host = options.host ?? "127.0.0.1";
   const state = new ServerState({
     faults: options.faults ?? null,
     latency: options.latencyMs ?? null,
     writeRateLimit: options.writeRateLimit ?? null,
   });
   const closing = new AbortController();
-  let url = "";
   const ctx: PipelineContext = {
-    service,
+    dispatch,
     state,
-    baseUrl: () => url,
     token: options.token ?? null,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     closing: closing.signal,
@@ -68,7 +102,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // After start-up, a server-level error (e.g. EMFILE on accept) must not crash the process.
   server.on("error", () => undefined);
   const port = (server.address() as AddressInfo).port;
-  url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   let closed: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -82,7 +116,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       server.closeAllConnections();
       await stopped;
       await Promise.allSettled([...pending]);
-      await writer?.idle();
     })();
     return closed;
   };
@@ -118,21 +151,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     setWriteRateLimit: (limit) => {
       state.setWriteRateLimit(limit);
-    },
-    keys: (setId) => structuredClone(service.store.getSet(setId) ?? []),
-    putRaw: async (setId, jwk) => {
-      service.store.upsert(setId, jwk);
-      await service.persist();
-    },
-    deleteRaw: async (setId, kid) => {
-      const changed =
-        kid === undefined ? service.store.deleteSet(setId) : service.store.deleteKey(setId, kid);
-      if (changed) await service.persist();
-    },
-    sign: async (setId) => {
-      const keys = await service.readOrGenerateSigning(setId);
-      const signer = keys.find(hasPrivateMaterial);
-      return signer === undefined ? "" : kidOf(signer);
     },
   };
 }
