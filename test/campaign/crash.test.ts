@@ -81,7 +81,7 @@ describe(`crash campaign: kill -9 during a ${ACTIONS_IN_PLAN}-action apply`, () 
       expect(findings(outcomes, (o) => o.crashes)).toEqual([]);
       // Nearly every point kills (one scheduled after the last answer may land after apply ended).
       expect(killed.length).toBeGreaterThanOrEqual(POINTS.length - 1 - RANDOM_KILLS);
-      expect(world.liveKids(CRASH_SET).length).toBeGreaterThan(0);
+      expect((await world.liveKids(CRASH_SET)).length).toBeGreaterThan(0);
     },
     60_000 + POINTS.length * 10_000,
   );

@@ -72,10 +72,10 @@ describe("request-log oracles", () => {
     expect(undeclaredCreations([post("", 201)], declared)).toHaveLength(1);
   });
 
-  it("live kids must equal the declared ones, and retired sets must be gone", () => {
+  it("live kids must equal the declared ones, and retired sets must be gone", async () => {
     const declared = new Map([["s", new Set(["a", "b"])]]);
     const live = (id: string): string[] => (id === "s" ? ["a", "c"] : ["z"]);
-    expect(liveMismatches(live, declared, ["old"])).toEqual([
+    expect(await liveMismatches(live, declared, ["old"])).toEqual([
       "s/b missing",
       "s/c not declared",
       "old should be deleted",

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { OperationId } from "../../src/server/index.js";
 import { assertMatchesSchema, requestSchemaOf, responseSchemaOf } from "../support/openapi.js";
+import { onHydra } from "../support/ory-backend.js";
 import { openOryTarget } from "../support/ory-target.js";
 import type { HttpResult, OryTarget, RequestOptions } from "../support/ory-target.js";
 
@@ -28,9 +29,12 @@ export const NO_CACHE = "private, no-cache, no-store, must-revalidate";
 const remote = (process.env["KEYSYNC_IT_ORY_URL"] ?? "") !== "";
 
 /** A check that needs the embedded server's in-process API (`sign()`, raw state): skipped on a real Ory. */
-export const itEmbedded = it.skipIf(remote);
+export const itEmbedded = it.skipIf(remote || onHydra);
 
-/** A check that adds keys to or deletes Hydra's reserved sets: embedded, or a real Ory with permission. */
+/**
+ * A check that adds keys to or deletes Hydra's reserved sets: embedded, the test project's own
+ * throwaway Hydra, or a real Ory with permission.
+ */
 export const itReserved = it.skipIf(remote && process.env["KEYSYNC_IT_ORY_ALLOW_RESERVED"] !== "1");
 
 export interface CallOptions extends RequestOptions {

@@ -323,8 +323,8 @@ describe("the action, run locally with the runner's environment", () => {
     const applied = await runAction({ command: "apply" });
     expect(applied.codes).toEqual([0, 0, 0]);
     expect(applied.outputs["run"]).toMatchObject({ "exit-code": "0", has_changes: "true", add: "1" });
-    world.learnKeys("tokens");
-    expect(world.liveKids("tokens")).toEqual(["a"]);
+    await world.learnKeys("tokens");
+    expect((await world.liveKids("tokens"))).toEqual(["a"]);
 
     world.write(
       "keysets.yaml",

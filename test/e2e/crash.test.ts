@@ -27,7 +27,7 @@ describe("two applies at once", () => {
     expect(second.stderr).toContain(lock.ID);
     expect(second.stderr).toContain("keysync force-unlock");
     expect((await first).code).toBe(0);
-    world.learnKeys("slow");
-    expect(world.liveKids("slow").sort()).toEqual(["a", "b", "c"]);
+    await world.learnKeys("slow");
+    expect((await world.liveKids("slow")).sort()).toEqual(["a", "b", "c"]);
   });
 });

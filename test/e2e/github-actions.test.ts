@@ -102,7 +102,7 @@ describe("keysync in GitHub Actions (GITHUB_ACTIONS=true, built CLI)", () => {
     const gh = actionsStep();
     const apply = await world.keysync(["apply", "--auto-approve"], { env: gh.env });
     expect(apply.code).toBe(0);
-    world.learnKeys("tokens");
+    await world.learnKeys("tokens");
     expect(gh.summary()).toBe(createMarkdown(world.server.url, "apply"));
     expect(gh.output()).toBe("has_changes=true\nadd=2\nchange=0\ndestroy=0\n");
     expect(apply.stdout).toMatch(
@@ -232,7 +232,7 @@ describe("a workflow-command injection in set IDs and kids", () => {
         expect(doc.resource_changes.map((c) => c.set).sort()).toEqual([...sets].sort());
       }
     }
-    world.learnKeys(...sets);
-    expect(world.liveKids("::error::pwned")).toEqual(["::warning::kid"]);
+    await world.learnKeys(...sets);
+    expect((await world.liveKids("::error::pwned"))).toEqual(["::warning::kid"]);
   });
 });

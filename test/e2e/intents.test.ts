@@ -48,7 +48,7 @@ describe("intents on disk when each write reaches Ory", () => {
     // a is regenerated under its kid (new alg: DELETE then POST), c and d are created, b deleted.
     w.write("keysets.yaml", specYaml({ s: ["a:ES384", "c:ES256", "d:ES256"], t: ["x:ES256", "y:ES256"] }));
     expect((await w.keysync(["apply", "--auto-approve"])).code).toBe(0);
-    w.learnKeys("s", "t");
+    await w.learnKeys("s", "t");
 
     const writes = w.writesSince(mark);
     expect(writes.map((r) => r.method).sort()).toEqual(["DELETE", "DELETE", "POST", "POST", "POST", "POST"]);
@@ -69,7 +69,7 @@ describe("intents on disk when each write reaches Ory", () => {
     }
     expect(recordedAhead).toBeGreaterThan(0);
     expect(w.state().pending).toEqual([]);
-    expect(w.liveKids("s").sort()).toEqual(["a", "c", "d"]);
-    expect(w.liveKids("t").sort()).toEqual(["x", "y"]);
+    expect((await w.liveKids("s")).sort()).toEqual(["a", "c", "d"]);
+    expect((await w.liveKids("t")).sort()).toEqual(["x", "y"]);
   });
 });

@@ -10,7 +10,7 @@ beforeEach(async () => {
   // A managed set, then a change to it saved as a plan: create b, delete a.
   world.write("keysets.yaml", specYaml({ tokens: ["a:ES256"] }));
   expect((await world.keysync(["apply", "--auto-approve"])).code).toBe(0);
-  world.learnKeys("tokens");
+  await world.learnKeys("tokens");
   world.write("keysets.yaml", specYaml({ tokens: ["b:ES256"] }));
 });
 afterEach(async () => {
@@ -32,7 +32,7 @@ async function expectRefused(check: string, args: string[] = []): Promise<string
   expect(r.stderr).toContain("cannot be applied; nothing was sent");
   expect(r.stderr).toContain(`${check}:`);
   expect(world.writesSince(mark)).toEqual([]);
-  expect(world.liveKids("tokens")).toEqual(["a"]);
+  expect((await world.liveKids("tokens"))).toEqual(["a"]);
   return r.stderr;
 }
 
@@ -52,14 +52,14 @@ describe("a saved plan", () => {
       "POST /admin/keys/tokens",
       "DELETE /admin/keys/tokens/a",
     ]);
-    expect(world.liveKids("tokens")).toEqual(["b"]);
-    world.learnKeys("tokens");
+    expect((await world.liveKids("tokens"))).toEqual(["b"]);
+    await world.learnKeys("tokens");
   });
 
   it("is refused when the state changed since (serial)", async () => {
     await savePlan();
     await world.server.putRaw("other", privateEcJwk("o"));
-    world.learnKeys("other");
+    await world.learnKeys("other");
     expect((await world.keysync(["import", "other"])).code).toBe(0);
     const stderr = await expectRefused("state serial");
     expect(stderr).not.toContain("live keys:");
@@ -132,7 +132,7 @@ describe("a saved plan", () => {
       (await world.keysync(["apply", "-f", "fresh.yaml", "--state", "fresh.state.json", "--auto-approve"]))
         .code,
     ).toBe(0);
-    world.learnKeys("fresh");
+    await world.learnKeys("fresh");
     const mark = world.mark();
     const r = await world.keysync(["apply", "fresh.plan", "--state", "fresh.state.json"]);
     expect(r.code).toBe(1);
@@ -143,9 +143,9 @@ describe("a saved plan", () => {
   it("lists every failed check at once", async () => {
     await savePlan();
     await world.server.putRaw("tokens", privateEcJwk("intruder"));
-    world.learnKeys("tokens");
+    await world.learnKeys("tokens");
     await world.server.putRaw("other", privateEcJwk("o"));
-    world.learnKeys("other");
+    await world.learnKeys("other");
     expect((await world.keysync(["import", "other"])).code).toBe(0);
     const r = await world.keysync(["apply", "tokens.plan"]);
     expect(r.stderr).toContain("state serial:");
@@ -180,7 +180,7 @@ describe("a saved plan", () => {
   it("is not written when the plan fails", async () => {
     world.write("keysets.yaml", specYaml({ tokens: ["a:ES256"], legacy: ["l:ES256"] }));
     await world.server.putRaw("legacy", privateEcJwk("l"));
-    world.learnKeys("legacy");
+    await world.learnKeys("legacy");
     const r = await world.keysync(["plan", "--out", "bad.plan"]);
     expect(r.code).toBe(1);
     expect(world.exists("bad.plan")).toBe(false);

@@ -33,7 +33,7 @@ afterAll(() => {
 async function managedSet(): Promise<void> {
   world.write("keysets.yaml", specYaml({ tokens: ["a:ES256", "b:RS256"] }));
   expect((await world.keysync(["apply", "--auto-approve"])).code).toBe(0);
-  world.learnKeys("tokens");
+  await world.learnKeys("tokens");
 }
 
 describe("no secret reaches any surface", () => {
@@ -48,9 +48,9 @@ describe("no secret reaches any surface", () => {
     expect((await world.keysync(["plan", "--json"])).code).toBe(0);
     expect((await world.keysync(["plan", "--out", "p.plan"])).code).toBe(0);
     expect((await world.keysync(["apply", "p.plan", "--json"])).code).toBe(0);
-    world.learnKeys("tokens", "partner");
+    await world.learnKeys("tokens", "partner");
     await world.server.putRaw("legacy", privateEcJwk("l"));
-    world.learnKeys("legacy");
+    await world.learnKeys("legacy");
     expect((await world.keysync(["import", "legacy"])).code).toBe(0);
     for (const args of [
       ["state", "list"],
@@ -83,7 +83,7 @@ describe("no secret reaches any surface", () => {
 
   it("when Ory's answer is truncated in the middle of a private key", async () => {
     await managedSet();
-    const body = JSON.stringify({ keys: world.server.keys("tokens") });
+    const body = JSON.stringify({ keys: (await world.server.keys("tokens")) });
     const cut = body.indexOf('"d":"') + 30;
     world.server.setFaults(
       failOnce(matching({ method: "GET" }), { kind: "status", status: 200, body: body.slice(0, cut) }),
@@ -145,7 +145,7 @@ describe("no secret reaches any surface", () => {
     world.canary.expectClean({ lock: readFileSync(world.path("keysync.state.json.lock"), "utf8") });
     child?.kill("SIGTERM");
     const stopped = await run;
-    world.learnKeys("slow");
+    await world.learnKeys("slow");
     // The request in flight finished, its result was saved, the lock released, exit non-zero.
     expect(stopped.code).toBe(1);
     expect(stopped.stdout).toContain("Apply interrupted");
@@ -153,10 +153,10 @@ describe("no secret reaches any surface", () => {
     const recorded = world.state().sets["slow"]?.keys.map((k) => k.kid) ?? [];
     expect(recorded.length).toBeGreaterThan(0);
     expect(recorded.length).toBeLessThan(4);
-    expect(world.liveKids("slow").sort()).toEqual([...recorded].sort());
+    expect((await world.liveKids("slow")).sort()).toEqual([...recorded].sort());
     world.server.setLatency(null);
     expect((await world.keysync(["apply", "--auto-approve"])).code).toBe(0);
-    world.learnKeys("slow");
-    expect(world.liveKids("slow").sort()).toEqual(["a", "b", "c", "d"]);
+    await world.learnKeys("slow");
+    expect((await world.liveKids("slow")).sort()).toEqual(["a", "b", "c", "d"]);
   });
 });

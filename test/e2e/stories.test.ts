@@ -26,10 +26,10 @@ describe("a fresh set", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("Apply complete! Keys: 2 added, 0 changed, 0 destroyed.");
     // Newest first: the last key in spec order was written last and signs.
-    expect(world.liveKids("tokens")).toEqual(["new", "old"]);
+    expect((await world.liveKids("tokens"))).toEqual(["new", "old"]);
     expect(await world.server.sign("tokens")).toBe("new");
     const state = world.state();
-    const live = world.server.keys("tokens");
+    const live = (await world.server.keys("tokens"));
     expect(state.sets["tokens"]?.keys.map((k) => [k.kid, k.origin])).toEqual([
       ["new", "generated"],
       ["old", "generated"],
@@ -39,7 +39,7 @@ describe("a fresh set", () => {
       expect(k.thumbprint).toBe(await calculateJwkThumbprint(jwk));
     }
     expect(state.pending).toEqual([]);
-    world.learnKeys("tokens");
+    await world.learnKeys("tokens");
 
     const mark = world.mark();
     const second = await world.keysync(apply);
@@ -79,7 +79,7 @@ describe("a fresh set", () => {
     const result = JSON.parse(applied.stdout) as { result: unknown };
     expectValidPlanJson(result);
     expect(result.result).toMatchObject({ done: ["tokens/a"], failed: [], not_attempted: [] });
-    world.learnKeys("tokens");
+    await world.learnKeys("tokens");
   });
 });
 
@@ -87,7 +87,7 @@ describe("drift", () => {
   beforeEach(async () => {
     world.write("keysets.yaml", specYaml({ tokens: ["a:ES256", "b:ES256"] }));
     expect((await world.keysync(apply)).code).toBe(0);
-    world.learnKeys("tokens");
+    await world.learnKeys("tokens");
   });
 
   it("re-creates a key deleted out of band", async () => {
@@ -95,8 +95,8 @@ describe("drift", () => {
     const plan = await world.keysync(["plan"]);
     expect(plan.stdout).toContain("managed by keysync but deleted outside it");
     expect((await world.keysync(apply)).code).toBe(0);
-    expect(world.liveKids("tokens").sort()).toEqual(["a", "b"]);
-    world.learnKeys("tokens");
+    expect((await world.liveKids("tokens")).sort()).toEqual(["a", "b"]);
+    await world.learnKeys("tokens");
   });
 
   it("deletes a key added out of band under a kid the spec does not declare", async () => {
@@ -111,7 +111,7 @@ describe("drift", () => {
     expect(world.writesSince(mark).map((r) => `${r.method} ${r.path}`)).toEqual([
       "DELETE /admin/keys/tokens/intruder",
     ]);
-    expect(world.liveKids("tokens").sort()).toEqual(["a", "b"]);
+    expect((await world.liveKids("tokens")).sort()).toEqual(["a", "b"]);
   });
 
   it("replaces a key whose material was swapped under the same kid (tamper evidence)", async () => {
@@ -132,9 +132,9 @@ describe("drift", () => {
       "DELETE /admin/keys/tokens/a",
       "POST /admin/keys/tokens",
     ]);
-    const fresh = world.server.keys("tokens").find((k) => k.kid === "a");
+    const fresh = (await world.server.keys("tokens")).find((k) => k.kid === "a");
     expect(fresh?.d).not.toBe(swapped.d);
-    world.learnKeys("tokens");
+    await world.learnKeys("tokens");
     expect((await world.keysync(detailedPlan)).code).toBe(0);
   });
 });
@@ -142,7 +142,7 @@ describe("drift", () => {
 describe("ownership", () => {
   it("refuses to take over a live set it does not manage until it is imported, then finds no changes", async () => {
     await world.server.putRaw("legacy", privateEcJwk("k1"));
-    world.learnKeys("legacy");
+    await world.learnKeys("legacy");
     world.write("keysets.yaml", specYaml({ legacy: ["k1:ES256"] }));
 
     const refused = await world.keysync(["plan"]);
@@ -171,7 +171,7 @@ describe("ownership", () => {
   it("deletes a managed set removed from the spec", async () => {
     world.write("keysets.yaml", specYaml({ keep: ["k:ES256"], drop: ["d1:ES256", "d2:EdDSA"] }));
     expect((await world.keysync(apply)).code).toBe(0);
-    world.learnKeys("keep", "drop");
+    await world.learnKeys("keep", "drop");
     world.write("keysets.yaml", specYaml({ keep: ["k:ES256"] }));
     const plan = await world.keysync(["plan"]);
     expect(plan.stdout).toContain("drop will be deleted with its 2 keys");
@@ -185,7 +185,7 @@ describe("ownership", () => {
   it("manages a reserved set after import but never deletes it", async () => {
     const id = "hydra.openid.id-token";
     const random = await world.server.sign(id); // Hydra creates it with a random key on first use
-    world.learnKeys(id);
+    await world.learnKeys(id);
     expect((await world.keysync(["import", id])).code).toBe(0);
     world.write("keysets.yaml", specYaml({ [id]: ["id-2026:ES256"] }));
 
@@ -193,8 +193,8 @@ describe("ownership", () => {
     expect(plan.stdout).toContain(`${id}/id-2026 will be created`);
     expect(plan.stdout).toContain(`${id}/${random} will be deleted`);
     expect((await world.keysync(apply)).code).toBe(0);
-    expect(world.liveKids(id)).toEqual(["id-2026"]);
-    world.learnKeys(id);
+    expect((await world.liveKids(id))).toEqual(["id-2026"]);
+    await world.learnKeys(id);
 
     world.write("keysets.yaml", specYaml({}));
     const refused = await world.keysync(["plan"]);
@@ -203,7 +203,7 @@ describe("ownership", () => {
     const mark = world.mark();
     expect((await world.keysync(apply)).code).toBe(1);
     expect(world.writesSince(mark)).toEqual([]);
-    expect(world.liveKids(id)).toEqual(["id-2026"]);
+    expect((await world.liveKids(id))).toEqual(["id-2026"]);
   });
 });
 
@@ -243,8 +243,8 @@ describe("source keys", () => {
         calculateJwkThumbprint(k.export({ format: "jwk" }) as JWK),
       ),
     );
-    expect(world.liveKids("partner").sort()).toEqual([...expected].sort());
-    for (const k of world.server.keys("partner")) expect(await calculateJwkThumbprint(k as JWK)).toBe(k.kid);
+    expect((await world.liveKids("partner")).sort()).toEqual([...expected].sort());
+    for (const k of (await world.server.keys("partner"))) expect(await calculateJwkThumbprint(k as JWK)).toBe(k.kid);
     // Every PUT body carries kty, kid, alg and use, and body kid = path kid (contract §3).
     for (const r of world.server.requests.filter((x) => x.method === "PUT")) {
       const body = r.body as Record<string, unknown>;

@@ -114,7 +114,7 @@ export async function prepareCrashWorld(world: E2eWorld): Promise<Snapshot> {
   );
   const setup = await inProcess(world, ["apply", "--auto-approve"]);
   if (setup.code !== 0) throw new Error(`the crash world's setup apply failed:\n${setup.stderr}`);
-  world.learnKeys(CRASH_SET);
+  await world.learnKeys(CRASH_SET);
   world.write(
     "keysets.yaml",
     specYaml({
@@ -133,7 +133,7 @@ export async function prepareCrashWorld(world: E2eWorld): Promise<Snapshot> {
     }),
   );
   return {
-    live: world.server.keys(CRASH_SET),
+    live: await world.server.keys(CRASH_SET),
     state: readFileSync(world.path("keysync.state.json"), "utf8"),
   };
 }
@@ -169,7 +169,7 @@ export async function killAndRecover(
   world.server.setLatency(null);
   // Every write that reached the server runs to the end there, as on a real Ory: wait for it.
   while (world.server.inFlight > 0) await sleep(5);
-  world.learnKeys(CRASH_SET);
+  await world.learnKeys(CRASH_SET);
   const crashes: string[] = [];
   const killed = run.signal === "SIGKILL";
   if (!killed && run.code !== 0) crashes.push(`the apply exited ${String(run.code)} without being killed`);
@@ -178,7 +178,7 @@ export async function killAndRecover(
   const recovery = recoverWithCli
     ? await world.keysync(["apply", "--auto-approve"])
     : await inProcess(world, ["apply", "--auto-approve"]);
-  world.learnKeys(CRASH_SET);
+  await world.learnKeys(CRASH_SET);
   const verify = await inProcess(world, ["plan", "--detailed-exitcode"]);
   for (const r of [recovery, verify]) if (/internal error/i.test(r.stderr)) crashes.push(r.stderr.trim());
   if (recovery.code !== 0)
@@ -194,7 +194,7 @@ export async function killAndRecover(
     stateParses: afterKill.parses && after.parses,
     recovered: recovery.code === 0 && verify.code === 0 && after.pending === 0,
     duplicates: duplicateCreations(log),
-    mismatches: liveMismatches(
+    mismatches: await liveMismatches(
       (id) => world.liveKids(id),
       new Map([[CRASH_SET, new Set(DECLARED_AFTER)]]),
       [],

@@ -95,7 +95,7 @@ async function inWorld(world: E2eWorld, seed: number, settings: FaultSettings): 
     const setup = await inProcess(["apply", "--auto-approve"]);
     if (setup.code !== 0)
       throw new Error(`seed ${seed}: the fault-free setup apply failed:\n${setup.stderr}`);
-    world.learnKeys(...scenario.before.keys());
+    await world.learnKeys(...scenario.before.keys());
   }
   world.write("keysets.yaml", renderSpec(scenario.after));
 
@@ -109,7 +109,7 @@ async function inWorld(world: E2eWorld, seed: number, settings: FaultSettings): 
     world.server.setFaults(policy);
     const result = await world.keysync(["apply", "--auto-approve"], { env: applyEnv });
     world.server.setFaults(null);
-    world.learnKeys(...setIds);
+    await world.learnKeys(...setIds);
     exitCodes.push(result.code);
     if ((result.code !== 0 && result.code !== 1) || INTERNAL.test(result.stderr)) {
       crashes.push(`run ${run}: exit ${String(result.code)} ${result.signal ?? ""}`);
@@ -131,7 +131,9 @@ async function inWorld(world: E2eWorld, seed: number, settings: FaultSettings): 
     undeclared: undeclaredCreations(log, declared),
     unguarded: unguardedResends(log),
     mismatches:
-      convergedIn === null ? [] : liveMismatches((id) => world.liveKids(id), declared, scenario.retired),
+      convergedIn === null
+        ? []
+        : await liveMismatches((id) => world.liveKids(id), declared, scenario.retired),
     orphans: convergedIn === null ? [] : state.orphans,
     unparseableState: !state.parses,
     crashes,

@@ -139,14 +139,14 @@ export function postResends(log: readonly LoggedRequest[]): number {
 }
 
 /** Live kids per set that differ from the declared ones: missing, extra, or a set that should be gone. */
-export function liveMismatches(
-  live: (setId: string) => readonly string[],
+export async function liveMismatches(
+  live: (setId: string) => readonly string[] | Promise<readonly string[]>,
   declared: Declared,
   retired: readonly string[],
-): string[] {
+): Promise<string[]> {
   const found: string[] = [];
   for (const [setId, kids] of declared) {
-    const have = live(setId);
+    const have = await live(setId);
     const missing = [...kids].filter((k) => !have.includes(k));
     const extra = have.filter((k) => !kids.has(k));
     const twice = have.filter((k, i) => have.indexOf(k) !== i);
@@ -155,7 +155,7 @@ export function liveMismatches(
     for (const k of twice) found.push(`${setId}/${k} live twice`);
   }
   for (const setId of retired) {
-    if (live(setId).length > 0) found.push(`${setId} should be deleted`);
+    if ((await live(setId)).length > 0) found.push(`${setId} should be deleted`);
   }
   return found;
 }

@@ -34,7 +34,8 @@ export async function checkState(
   setIds: readonly string[],
 ): Promise<StateCheck> {
   if (!existsSync(path)) {
-    const live = setIds.flatMap((id) => server.keys(id).map((k) => `${id}/${String(k.kid)}`));
+    const live: string[] = [];
+    for (const id of setIds) live.push(...(await server.keys(id)).map((k) => `${id}/${String(k.kid)}`));
     return { parses: true, orphans: live, pending: 0 };
   }
   const state = readState(path);
@@ -42,7 +43,7 @@ export async function checkState(
   const orphans: string[] = [];
   for (const setId of setIds) {
     const recorded = new Map((state.sets.get(setId)?.keys ?? []).map((k) => [k.kid, k.thumbprint]));
-    for (const jwk of server.keys(setId)) {
+    for (const jwk of await server.keys(setId)) {
       const kid = String(jwk.kid);
       if (recorded.get(kid) !== (await calculateJwkThumbprint(jwk as JWK))) orphans.push(`${setId}/${kid}`);
     }

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach } from "vitest";
 import type { Jwk } from "../../src/jwk/jwk.js";
-import { startServer } from "../../src/server/index.js";
-import type { LoggedRequest, RunningServer, ServerOptions } from "../../src/server/index.js";
+import type { LoggedRequest, ServerOptions } from "../../src/server/index.js";
+import { startOryBackend } from "./ory-backend.js";
+import type { OryBackend } from "./ory-backend.js";
 import { SecretCanary } from "./canary.js";
 import { runCli } from "./run-cli.js";
 import type { CliOptions, CliResult } from "./run-cli.js";
@@ -13,7 +14,8 @@ import type { CliOptions, CliResult } from "./run-cli.js";
 const WRITES = new Set(["POST", "PUT", "DELETE"]);
 
 /**
- * One end-to-end world: an embedded Ory on loopback, a temp working directory holding the spec
+ * One end-to-end world: an Ory on loopback (the embedded server, or real Hydra behind the same
+ * front in the "hydra" test project: ory-backend.ts), a temp working directory holding the spec
  * and the state, and a canary that learns every key the server holds. `keysync(...)` runs the
  * built CLI there (ORY_SDK_URL pointing at the server) and keeps every output for the final
  * secret scan.
@@ -24,7 +26,7 @@ export class E2eWorld {
   /** Files the test wrote as input (key files hold private keys on purpose): not scanned. */
   readonly #inputs = new Set<string>();
   private constructor(
-    readonly server: RunningServer,
+    readonly server: OryBackend,
     readonly dir: string,
     /** The API token every CLI run sends, like an Ory Network project key: a canary too. */
     readonly token: string,
@@ -34,7 +36,7 @@ export class E2eWorld {
 
   static async start(options: ServerOptions = {}): Promise<E2eWorld> {
     const token = `ory_pat_${randomBytes(24).toString("base64url")}`;
-    const server = await startServer({ rsaBits: 2048, token, ...options });
+    const server = await startOryBackend({ rsaBits: 2048, token, ...options });
     const dir = mkdtempSync(join(tmpdir(), "keysync-e2e-"));
     // The CLI's temp directory lives inside the world, so the final scan covers it too.
     mkdirSync(join(dir, ".tmp"));
@@ -69,8 +71,8 @@ export class E2eWorld {
   }
 
   /** Kids Ory holds in a set, newest first. */
-  liveKids(setId: string): string[] {
-    return this.server.keys(setId).map((k) => String(k.kid));
+  async liveKids(setId: string): Promise<string[]> {
+    return (await this.server.keys(setId)).map((k) => String(k.kid));
   }
 
   /** A mark in the request log, to count what was sent after it. */
@@ -83,8 +85,8 @@ export class E2eWorld {
   }
 
   /** Learns every private member the server holds in these sets (call before sets are deleted). */
-  learnKeys(...setIds: string[]): void {
-    for (const id of setIds) this.canary.addJwks(this.server.keys(id), id);
+  async learnKeys(...setIds: string[]): Promise<void> {
+    for (const id of setIds) this.canary.addJwks(await this.server.keys(id), id);
   }
 
   /** Scans every CLI output so far and every file in the working directory and the CLI's TMPDIR. */

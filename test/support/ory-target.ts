@@ -1,12 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { startServer } from "../../src/server/index.js";
 import type { RunningServer, ServerOptions } from "../../src/server/index.js";
+import { startHydra } from "../../scripts/hydra.mjs";
+import type { HydraProcess } from "../../scripts/hydra.mjs";
+import { onHydra } from "./ory-backend.js";
 
 /**
  * Where the contract suite (test/contract) sends its requests: by default the embedded server,
- * started in-process; with `KEYSYNC_IT_ORY_URL` (and `KEYSYNC_IT_ORY_TOKEN` for Ory Network) a
- * real Hydra admin API or Ory Network project, so the same assertions prove the embedded
- * server still behaves like the real thing (research/reliability.md §7, T14).
+ * started in-process; in the "hydra" test project a real Ory Hydra v2.3.0 of its own
+ * (scripts/hydra.mjs), spoken to directly; with `KEYSYNC_IT_ORY_URL` (and `KEYSYNC_IT_ORY_TOKEN`
+ * for Ory Network, `KEYSYNC_IT_ORY_PUBLIC_URL` where `/.well-known/jwks.json` is served on
+ * another port, as self-hosted Hydra does) your own Hydra or Ory Network project. The same
+ * assertions prove the embedded server behaves like the real thing (research/reliability.md §7,
+ * T14).
  *
  * Against a real Ory the suite only touches sets it created, under a random per-run prefix,
  * and deletes them at the end. It changes Hydra's reserved sets only when
@@ -14,9 +20,12 @@ import type { RunningServer, ServerOptions } from "../../src/server/index.js";
  * Ory Network: load testing needs Ory's written approval.
  */
 export interface OryTarget {
-  readonly kind: "embedded" | "remote";
-  /** Base URL without a trailing slash. */
+  /** "hydra": the test project's own Hydra; "remote": one named by KEYSYNC_IT_ORY_URL. */
+  readonly kind: "embedded" | "hydra" | "remote";
+  /** Base URL without a trailing slash (Hydra's admin API). */
   readonly url: string;
+  /** Where `/.well-known/*` is served: Hydra's public API, or `url`. */
+  readonly publicUrl: string;
   /** The embedded server, for assertions only it can answer (`sign()`, raw state); null on a real Ory. */
   readonly server: RunningServer | null;
   /** Whether tests may add keys to, or delete, Hydra's reserved sets. */
@@ -60,19 +69,27 @@ export async function openOryTarget(embedded: ServerOptions = {}): Promise<OryTa
   const prefix = `keysync-ct-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   const sets = new Set<string>();
   let server: RunningServer | null = null;
+  let hydra: HydraProcess | null = null;
   let url: string;
+  let publicUrl: string;
   let token: string | undefined;
-  if (remoteUrl === undefined || remoteUrl === "") {
+  if (remoteUrl !== undefined && remoteUrl !== "") {
+    url = remoteUrl.replace(/\/+$/, "");
+    publicUrl = (process.env["KEYSYNC_IT_ORY_PUBLIC_URL"] ?? url).replace(/\/+$/, "");
+    token = process.env["KEYSYNC_IT_ORY_TOKEN"];
+  } else if (onHydra) {
+    hydra = await startHydra();
+    url = hydra.adminUrl;
+    publicUrl = hydra.publicUrl;
+  } else {
     server = await startServer({
       rsaBits: 2048,
       broadcastSets: [ID_TOKEN_SET, EMBEDDED_BROADCAST_SET],
       ...embedded,
     });
     url = server.url;
+    publicUrl = url;
     token = embedded.token;
-  } else {
-    url = remoteUrl.replace(/\/+$/, "");
-    token = process.env["KEYSYNC_IT_ORY_TOKEN"];
   }
 
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<HttpResult> => {
@@ -85,7 +102,8 @@ export async function openOryTarget(embedded: ServerOptions = {}): Promise<OryTa
       headers["content-type"] ??= "application/json";
     }
     for (let attempt = 0; ; attempt++) {
-      const res = await fetch(`${url}${path}`, {
+      const base = path.startsWith("/.well-known/") ? publicUrl : url;
+      const res = await fetch(`${base}${path}`, {
         method,
         headers,
         redirect: options.redirect ?? "manual",
@@ -93,7 +111,7 @@ export async function openOryTarget(embedded: ServerOptions = {}): Promise<OryTa
       });
       const text = await res.text();
       // A real Ory Network project rate-limits admin calls (15–35 writes/min); wait as told.
-      if (res.status === 429 && server === null && attempt < MAX_RATE_LIMIT_RETRIES) {
+      if (res.status === 429 && server === null && hydra === null && attempt < MAX_RATE_LIMIT_RETRIES) {
         const reset = Number(res.headers.get("x-ratelimit-reset") ?? "1");
         await new Promise((r) => setTimeout(r, (Math.max(1, reset) + Math.random()) * 1000));
         continue;
@@ -103,10 +121,13 @@ export async function openOryTarget(embedded: ServerOptions = {}): Promise<OryTa
   };
 
   return {
-    kind: server === null ? "remote" : "embedded",
+    kind: server !== null ? "embedded" : hydra !== null ? "hydra" : "remote",
     url,
+    publicUrl,
     server,
-    mayTouchReservedSets: server !== null || process.env["KEYSYNC_IT_ORY_ALLOW_RESERVED"] === "1",
+    // A throwaway Hydra of the test's own is as safe to change as the embedded server.
+    mayTouchReservedSets:
+      server !== null || hydra !== null || process.env["KEYSYNC_IT_ORY_ALLOW_RESERVED"] === "1",
     newSet: (label) => {
       const name = `${prefix}-${label}`;
       sets.add(name);
@@ -116,6 +137,7 @@ export async function openOryTarget(embedded: ServerOptions = {}): Promise<OryTa
     close: async () => {
       for (const name of sets) await request("DELETE", `/admin/keys/${encodeURIComponent(name)}`);
       await server?.close();
+      await hydra?.stop();
     },
   };
 }

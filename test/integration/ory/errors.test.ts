@@ -2,15 +2,15 @@ import type { IncomingHttpHeaders } from "node:http";
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KEYSYNC_VERSION } from "../../../src/version.js";
-import { startServer } from "../../../src/server/index.js";
-import type { RunningServer } from "../../../src/server/index.js";
+import { startOryBackend } from "../../support/ory-backend.js";
+import type { OryBackend } from "../../support/ory-backend.js";
 import { ecJwk } from "../../support/test-jwks.js";
 import { closedPortUrl, oryError, startPlainServer, testStore } from "./ory-kit.js";
 
 const TOKEN = "ory_pat_errors-test-token-0123456789";
-let server: RunningServer;
+let server: OryBackend;
 beforeAll(async () => {
-  server = await startServer({ rsaBits: 2048, token: TOKEN });
+  server = await startOryBackend({ token: TOKEN });
 });
 afterAll(() => server.close());
 

@@ -5,16 +5,16 @@ import type { Jwk } from "../../../src/jwk/jwk.js";
 import type { KeyStore } from "../../../src/ory/key-store.js";
 import { createKeyStore } from "../../../src/ory/ory-key-store.js";
 import { readSets } from "../../../src/ory/read-sets.js";
-import { startServer } from "../../../src/server/index.js";
-import type { RunningServer } from "../../../src/server/index.js";
+import { startOryBackend } from "../../support/ory-backend.js";
+import type { OryBackend } from "../../support/ory-backend.js";
 import { ecJwk } from "../../support/test-jwks.js";
 import { targetFor } from "./ory-kit.js";
 
 // Proactive pacing (rate-governor.ts) against the embedded server's Ory-style token bucket.
 // The assertions count 429s in the server's log; wall times are printed, never asserted.
-let server: RunningServer;
+let server: OryBackend;
 beforeAll(async () => {
-  server = await startServer({ rsaBits: 2048 });
+  server = await startOryBackend();
 });
 afterAll(() => server.close());
 
@@ -58,7 +58,7 @@ describe("pacing", () => {
     const limited = server.requests.filter((r) => r.status === 429).length;
     console.info(`pacing: 100 writes, 8 callers, 5/s burst 5: ${seconds.toFixed(1)} s, ${limited} x 429`);
     expect(limited).toBeLessThanOrEqual(2);
-    expect(server.keys("paced")).toHaveLength(100);
+    expect(await server.keys("paced")).toHaveLength(100);
     expect(server.requests.filter((r) => r.status === 200)).toHaveLength(100);
     expect(retries.length).toBe(limited);
     server.setWriteRateLimit(null);

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_PARALLELISM } from "../../../src/cli/options.js";
 import { readSets } from "../../../src/ory/read-sets.js";
-import { failOnce, matching, startServer } from "../../../src/server/index.js";
-import type { RunningServer } from "../../../src/server/index.js";
+import { failOnce, matching } from "../../../src/server/index.js";
+import { startOryBackend } from "../../support/ory-backend.js";
+import type { OryBackend } from "../../support/ory-backend.js";
 import { ecJwk, edJwk, rsaJwk } from "../../support/test-jwks.js";
 import { oryError, testStore } from "./ory-kit.js";
 
-let server: RunningServer;
+let server: OryBackend;
 beforeAll(async () => {
-  server = await startServer({ rsaBits: 2048 });
+  server = await startOryBackend();
 });
 afterAll(() => server.close());
 beforeEach(() => {

@@ -1,15 +1,17 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OryError } from "../../../src/errors.js";
-import { failOnce, failTimes, matching, seededFaults, startServer } from "../../../src/server/index.js";
-import type { Fault, RunningServer } from "../../../src/server/index.js";
+import { failOnce, failTimes, matching, seededFaults } from "../../../src/server/index.js";
+import type { Fault } from "../../../src/server/index.js";
+import { startOryBackend } from "../../support/ory-backend.js";
+import type { OryBackend } from "../../support/ory-backend.js";
 import { ecJwk } from "../../support/test-jwks.js";
 import { expectBodiesMatchOpenApi, expectGetBeforeEveryResentPost, oryError, testStore } from "./ory-kit.js";
 
 // Retry rules of the adapter (call-with-retry.ts, generate-key.ts), fault by fault, method by method.
-let server: RunningServer;
+let server: OryBackend;
 beforeAll(async () => {
-  server = await startServer({ rsaBits: 2048 });
+  server = await startOryBackend();
 });
 afterAll(() => server.close());
 beforeEach(() => {
@@ -48,12 +50,12 @@ describe.each(["GET", "PUT", "DELETE"] as const)("%s is retried", (method) => {
       const jwk = ecJwk("k");
       expect((await store.putKey(set, "k", jwk)).kid).toBe("k");
       await settled();
-      expect(server.keys(set)).toHaveLength(1);
-      expect(server.keys(set)[0]?.x).toBe(jwk["x"]);
+      expect(await server.keys(set)).toHaveLength(1);
+      expect((await server.keys(set))[0]?.x).toBe(jwk["x"]);
     } else {
       await store.deleteKey(set, "k");
       await settled();
-      expect(server.keys(set)).toEqual([]);
+      expect(await server.keys(set)).toEqual([]);
     }
     const mine = server.requests.filter((r) => r.method === method);
     expect(mine).toHaveLength(2);
@@ -161,7 +163,7 @@ describe("POST (generateKey)", () => {
       const { store, events } = testStore(server.url, { timeoutMs: TIMEOUT_MS });
       const key = await store.generateKey(set, request);
       await settled();
-      expect(server.keys(set)).toHaveLength(1);
+      expect(await server.keys(set)).toHaveLength(1);
       expect(key.kid).toBe("gen");
       const log = server.requests.map((r) => r.method);
       expect(log.slice(0, 2)).toEqual(["POST", "GET"]);
@@ -184,7 +186,7 @@ describe("POST (generateKey)", () => {
       ["POST", "dropped", 201],
       ["GET", 200, null],
     ]);
-    expect(server.keys(set)).toHaveLength(1);
+    expect(await server.keys(set)).toHaveLength(1);
     expect(key.thumbprint).toBe((await store.readKey(set, "gen"))?.thumbprint);
   });
 
@@ -196,7 +198,7 @@ describe("POST (generateKey)", () => {
     const again = await store.generateKey(set, request);
     expect(again).toEqual(first);
     expect(server.requests.map((r) => `${r.method} ${String(r.status)}`)).toEqual(["POST 409", "GET 200"]);
-    expect(server.keys(set)).toHaveLength(1);
+    expect(await server.keys(set)).toHaveLength(1);
   });
 
   it("refuses a kid that exists with another alg or use (409)", async () => {
@@ -207,7 +209,7 @@ describe("POST (generateKey)", () => {
     expect(error.message).toBe(
       `POST /admin/keys/${set}: key "gen" already exists in set "${set}" with alg ES256 and use sig, not EdDSA and sig; keysync did not replace it`,
     );
-    expect(server.keys(set)).toHaveLength(1);
+    expect(await server.keys(set)).toHaveLength(1);
   });
 
   it("an ambiguous failure whose lost key has another alg is refused, not duplicated", async () => {
@@ -269,7 +271,7 @@ describe("seeded faults on every request (research/reliability.md T7)", () => {
       }
       const created = outcomes.filter((o) => o.status === "fulfilled").length;
       expect(created).toBeGreaterThanOrEqual(8);
-      const kids = server.keys(set).map((k) => k.kid);
+      const kids = (await server.keys(set)).map((k) => k.kid);
       expect(new Set(kids).size).toBe(kids.length);
       expectGetBeforeEveryResentPost(server.requests);
     },

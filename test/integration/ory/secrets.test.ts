@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRIVATE_MEMBERS } from "../../../src/jwk/jwk.js";
 import type { Jwk } from "../../../src/jwk/jwk.js";
 import { readSets } from "../../../src/ory/read-sets.js";
-import { isWrite, seededFaults, startServer } from "../../../src/server/index.js";
-import type { RunningServer } from "../../../src/server/index.js";
+import { isWrite, seededFaults } from "../../../src/server/index.js";
+import { startOryBackend } from "../../support/ory-backend.js";
+import type { OryBackend } from "../../support/ory-backend.js";
 import { ecJwk, edJwk, octJwk, rsaJwk } from "../../support/test-jwks.js";
 import { expectGetBeforeEveryResentPost, startPlainServer, testStore } from "./ory-kit.js";
 
@@ -12,9 +13,9 @@ import { expectGetBeforeEveryResentPost, startPlainServer, testStore } from "./o
 // nothing the adapter returns, throws or reports may contain one of them, or the token.
 const TOKEN = "ory_pat_secret-canary-token-9f8e7d6c5b4a";
 const SETS = ["sec-gen", "sec-put", "sec-faults"];
-let server: RunningServer;
+let server: OryBackend;
 beforeAll(async () => {
-  server = await startServer({ rsaBits: 2048, token: TOKEN });
+  server = await startOryBackend({ token: TOKEN });
 });
 afterAll(() => server.close());
 
@@ -72,11 +73,11 @@ describe("no private member and no token ever leaves the adapter", () => {
     expectGetBeforeEveryResentPost(server.requests);
 
     // The server did send private members: its stored keys have them, and so did every answer.
-    const stored = SETS.flatMap((s) => server.keys(s));
+    const stored = (await Promise.all(SETS.map((s) => server.keys(s)))).flat();
     expect(stored.filter((k) => typeof k.d === "string" || typeof k.k === "string").length).toBeGreaterThan(
       20,
     );
-    expect(server.keys("sec-faults").filter((k) => String(k.kid).startsWith("f-"))).toHaveLength(12);
+    expect((await server.keys("sec-faults")).filter((k) => String(k.kid).startsWith("f-"))).toHaveLength(12);
 
     const text = surfaces.join("\n");
     const found = canaries(stored).filter((c) => text.includes(c));

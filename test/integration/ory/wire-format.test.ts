@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OryError } from "../../../src/errors.js";
 import type { Jwk } from "../../../src/jwk/jwk.js";
-import { startServer } from "../../../src/server/index.js";
-import type { RunningServer } from "../../../src/server/index.js";
+import { startOryBackend } from "../../support/ory-backend.js";
+import type { OryBackend } from "../../support/ory-backend.js";
 import { ecJwk, edJwk, octJwk, rsaJwk } from "../../support/test-jwks.js";
 import { expectBodiesMatchOpenApi, oryError, testStore } from "./ory-kit.js";
 
 // What the adapter puts on the wire: Ory's OpenAPI schemas, the contract's rules (§3), and the
 // requests it refuses to send at all.
-let server: RunningServer;
+let server: OryBackend;
 beforeAll(async () => {
-  server = await startServer({ rsaBits: 2048 });
+  server = await startOryBackend();
 });
 afterAll(() => server.close());
 beforeEach(() => {

@@ -29,15 +29,15 @@ describe("--data FILE persistence", () => {
 
     const second = await startServer({ rsaBits: 2048, dataFile: file });
     try {
-      expect(second.keys("s")).toEqual(before);
+      expect((await second.keys("s"))).toEqual(before);
       await fetch(`${second.url}/admin/keys/s/c`, { method: "PUT", body: JSON.stringify(ecJwk("c")) });
-      expect(second.keys("s").map((k) => k.kid)).toEqual(["c", "g", "b", "a"]);
+      expect((await second.keys("s")).map((k) => k.kid)).toEqual(["c", "g", "b", "a"]);
       await fetch(`${second.url}/admin/keys/s`, { method: "DELETE" });
     } finally {
       await second.close();
     }
     const third = await startServer({ rsaBits: 2048, dataFile: file });
-    expect(third.keys("s")).toEqual([]);
+    expect((await third.keys("s"))).toEqual([]);
     await third.close();
   });
 
@@ -47,8 +47,8 @@ describe("--data FILE persistence", () => {
     const kid = await server.sign("signing");
     await server.close();
     const again = await startServer({ rsaBits: 2048, dataFile: file });
-    expect(again.keys("raw").map((k) => k.kid)).toEqual(["r"]);
-    expect(again.keys("signing").map((k) => k.kid)).toEqual([kid]);
+    expect((await again.keys("raw")).map((k) => k.kid)).toEqual(["r"]);
+    expect((await again.keys("signing")).map((k) => k.kid)).toEqual([kid]);
     await again.close();
   });
 

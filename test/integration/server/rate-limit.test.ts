@@ -25,7 +25,7 @@ describe("write rate limit (token bucket)", () => {
     expect(refused.headers.get("x-ratelimit-remaining")).toBe("0");
     expect(refused.headers.get("x-ratelimit-reset")).toBe("1");
     expect(refused.headers.get("retry-after")).toBe("1");
-    expect(server.keys("s").map((k) => k.kid)).toEqual(["c", "b", "a"]);
+    expect((await server.keys("s")).map((k) => k.kid)).toEqual(["c", "b", "a"]);
 
     now += 1000;
     expect((await put("d")).status).toBe(200);
@@ -48,7 +48,7 @@ describe("write rate limit (token bucket)", () => {
       body: JSON.stringify({ alg: "ES256", kid: "k", use: "sig" }),
     });
     expect(post.status).toBe(429);
-    expect(server.keys("s")).toEqual([]);
+    expect((await server.keys("s"))).toEqual([]);
     now += 1000;
     expect(
       (
