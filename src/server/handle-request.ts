@@ -131,7 +131,13 @@ export async function handleRequest(
 
     const bytes = body.kind === "ok" ? body.bytes : Buffer.alloc(0);
     const reply = withHeaders(
-      await ctx.dispatch({ method, target: req.url ?? "/", route: routed.route, body: bytes, headers: req.headers }),
+      await ctx.dispatch({
+        method,
+        target: req.url ?? "/",
+        route: routed.route,
+        body: bytes,
+        headers: req.headers,
+      }),
       rateHeaders,
     );
     if (fault?.kind === "commit-then-drop") {

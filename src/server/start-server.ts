@@ -33,7 +33,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     broadcastSets: options.broadcastSets ?? DEFAULT_BROADCAST_SETS,
   });
   let url = "";
-  const front = await startFront(options, embeddedDispatch(service, () => url));
+  const front = await startFront(
+    options,
+    embeddedDispatch(service, () => url),
+  );
   url = front.url;
   const controls: Omit<RunningServer, keyof FrontServer> & Pick<RunningServer, "close"> = {
     close: async () => {

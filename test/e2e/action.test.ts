@@ -324,7 +324,7 @@ describe("the action, run locally with the runner's environment", () => {
     expect(applied.codes).toEqual([0, 0, 0]);
     expect(applied.outputs["run"]).toMatchObject({ "exit-code": "0", has_changes: "true", add: "1" });
     await world.learnKeys("tokens");
-    expect((await world.liveKids("tokens"))).toEqual(["a"]);
+    expect(await world.liveKids("tokens")).toEqual(["a"]);
 
     world.write(
       "keysets.yaml",

@@ -233,6 +233,6 @@ describe("a workflow-command injection in set IDs and kids", () => {
       }
     }
     await world.learnKeys(...sets);
-    expect((await world.liveKids("::error::pwned"))).toEqual(["::warning::kid"]);
+    expect(await world.liveKids("::error::pwned")).toEqual(["::warning::kid"]);
   });
 });

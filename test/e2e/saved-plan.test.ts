@@ -32,7 +32,7 @@ async function expectRefused(check: string, args: string[] = []): Promise<string
   expect(r.stderr).toContain("cannot be applied; nothing was sent");
   expect(r.stderr).toContain(`${check}:`);
   expect(world.writesSince(mark)).toEqual([]);
-  expect((await world.liveKids("tokens"))).toEqual(["a"]);
+  expect(await world.liveKids("tokens")).toEqual(["a"]);
   return r.stderr;
 }
 
@@ -52,7 +52,7 @@ describe("a saved plan", () => {
       "POST /admin/keys/tokens",
       "DELETE /admin/keys/tokens/a",
     ]);
-    expect((await world.liveKids("tokens"))).toEqual(["b"]);
+    expect(await world.liveKids("tokens")).toEqual(["b"]);
     await world.learnKeys("tokens");
   });
 

@@ -83,7 +83,7 @@ describe("no secret reaches any surface", () => {
 
   it("when Ory's answer is truncated in the middle of a private key", async () => {
     await managedSet();
-    const body = JSON.stringify({ keys: (await world.server.keys("tokens")) });
+    const body = JSON.stringify({ keys: await world.server.keys("tokens") });
     const cut = body.indexOf('"d":"') + 30;
     world.server.setFaults(
       failOnce(matching({ method: "GET" }), { kind: "status", status: 200, body: body.slice(0, cut) }),

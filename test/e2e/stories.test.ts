@@ -26,10 +26,10 @@ describe("a fresh set", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("Apply complete! Keys: 2 added, 0 changed, 0 destroyed.");
     // Newest first: the last key in spec order was written last and signs.
-    expect((await world.liveKids("tokens"))).toEqual(["new", "old"]);
+    expect(await world.liveKids("tokens")).toEqual(["new", "old"]);
     expect(await world.server.sign("tokens")).toBe("new");
     const state = world.state();
-    const live = (await world.server.keys("tokens"));
+    const live = await world.server.keys("tokens");
     expect(state.sets["tokens"]?.keys.map((k) => [k.kid, k.origin])).toEqual([
       ["new", "generated"],
       ["old", "generated"],
@@ -193,7 +193,7 @@ describe("ownership", () => {
     expect(plan.stdout).toContain(`${id}/id-2026 will be created`);
     expect(plan.stdout).toContain(`${id}/${random} will be deleted`);
     expect((await world.keysync(apply)).code).toBe(0);
-    expect((await world.liveKids(id))).toEqual(["id-2026"]);
+    expect(await world.liveKids(id)).toEqual(["id-2026"]);
     await world.learnKeys(id);
 
     world.write("keysets.yaml", specYaml({}));
@@ -203,7 +203,7 @@ describe("ownership", () => {
     const mark = world.mark();
     expect((await world.keysync(apply)).code).toBe(1);
     expect(world.writesSince(mark)).toEqual([]);
-    expect((await world.liveKids(id))).toEqual(["id-2026"]);
+    expect(await world.liveKids(id)).toEqual(["id-2026"]);
   });
 });
 
@@ -244,7 +244,8 @@ describe("source keys", () => {
       ),
     );
     expect((await world.liveKids("partner")).sort()).toEqual([...expected].sort());
-    for (const k of (await world.server.keys("partner"))) expect(await calculateJwkThumbprint(k as JWK)).toBe(k.kid);
+    for (const k of await world.server.keys("partner"))
+      expect(await calculateJwkThumbprint(k as JWK)).toBe(k.kid);
     // Every PUT body carries kty, kid, alg and use, and body kid = path kid (contract §3).
     for (const r of world.server.requests.filter((x) => x.method === "PUT")) {
       const body = r.body as Record<string, unknown>;

@@ -27,7 +27,7 @@ describe("bearer token", () => {
       expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
       expect(await res.json()).toEqual(UNAUTHORIZED);
     }
-    expect((await server.keys("s"))).toEqual([]);
+    expect(await server.keys("s")).toEqual([]);
   });
 
   it("protects the /keys alias and unknown admin routes too", async () => {

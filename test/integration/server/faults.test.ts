@@ -28,7 +28,7 @@ describe("injected faults", () => {
     const res = await put("s", "k");
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual(UNRECOGNIZABLE);
-    expect((await server.keys("s"))).toEqual([]);
+    expect(await server.keys("s")).toEqual([]);
     expect(server.requests[0]).toMatchObject({ status: 503, fault: { kind: "status", status: 503 } });
   });
 
@@ -47,14 +47,14 @@ describe("injected faults", () => {
     expect(res.headers.get("x-ratelimit-reset")).toBe("3");
     expect(res.headers.get("retry-after")).toBe("3");
     expect(res.headers.get("x-ratelimit-limit")).toMatch(/^\d+, \d+;w=\d+$/);
-    expect((await server.keys("s"))).toEqual([]);
+    expect(await server.keys("s")).toEqual([]);
     expect((await put("s", "k")).status).toBe(200);
   });
 
   it("reset: the connection dies before anything happens", async () => {
     server.setFaults(failOnce(isWrite, { kind: "reset" }));
     await expect(put("s", "k")).rejects.toThrow();
-    expect((await server.keys("s"))).toEqual([]);
+    expect(await server.keys("s")).toEqual([]);
     expect(server.requests[0]).toMatchObject({
       status: "dropped",
       fault: { kind: "reset" },
@@ -77,7 +77,7 @@ describe("injected faults", () => {
         body: JSON.stringify({ alg: "ES256", kid: "g", use: "sig" }),
       });
     await expect(post()).rejects.toThrow();
-    expect((await server.keys("s"))).toHaveLength(1);
+    expect(await server.keys("s")).toHaveLength(1);
     expect((await post()).status).toBe(409);
     expect(server.requests.map((r) => r.committedStatus)).toEqual([201, null]);
   });
@@ -199,10 +199,6 @@ describe("seededFaults", () => {
       expect(r.status).toBe(expected);
     }
     const committed = log.filter((r) => r.status === 200 || r.committedStatus === 200).map((r) => r.kid);
-    expect(
-      (await server.keys("s"))
-        .map((k) => k.kid)
-        .sort(),
-    ).toEqual([...committed].sort());
+    expect((await server.keys("s")).map((k) => k.kid).sort()).toEqual([...committed].sort());
   });
 });

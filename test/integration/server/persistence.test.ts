@@ -29,7 +29,7 @@ describe("--data FILE persistence", () => {
 
     const second = await startServer({ rsaBits: 2048, dataFile: file });
     try {
-      expect((await second.keys("s"))).toEqual(before);
+      expect(await second.keys("s")).toEqual(before);
       await fetch(`${second.url}/admin/keys/s/c`, { method: "PUT", body: JSON.stringify(ecJwk("c")) });
       expect((await second.keys("s")).map((k) => k.kid)).toEqual(["c", "g", "b", "a"]);
       await fetch(`${second.url}/admin/keys/s`, { method: "DELETE" });
@@ -37,7 +37,7 @@ describe("--data FILE persistence", () => {
       await second.close();
     }
     const third = await startServer({ rsaBits: 2048, dataFile: file });
-    expect((await third.keys("s"))).toEqual([]);
+    expect(await third.keys("s")).toEqual([]);
     await third.close();
   });
 

@@ -48,7 +48,7 @@ describe("write rate limit (token bucket)", () => {
       body: JSON.stringify({ alg: "ES256", kid: "k", use: "sig" }),
     });
     expect(post.status).toBe(429);
-    expect((await server.keys("s"))).toEqual([]);
+    expect(await server.keys("s")).toEqual([]);
     now += 1000;
     expect(
       (

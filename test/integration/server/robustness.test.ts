@@ -35,7 +35,7 @@ describe("robustness", () => {
     const big = JSON.stringify({ ...ecJwk("big"), padding: "x".repeat(200 * 1024) });
     const res = await fetch(`${server.url}/admin/keys/cap/big`, { method: "PUT", body: big });
     expect(res.status).toBe(413);
-    expect((await server.keys("cap"))).toEqual([]);
+    expect(await server.keys("cap")).toEqual([]);
     expect(server.requests.at(-1)).toMatchObject({ status: 413, body: undefined, bodyBytes: big.length });
     expect(
       (await fetch(`${server.url}/admin/keys/cap/ok`, { method: "PUT", body: JSON.stringify(ecJwk("ok")) }))
