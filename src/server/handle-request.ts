@@ -10,7 +10,7 @@ import { readBody } from "./read-body.js";
 import { withHeaders } from "./reply.js";
 import type { Reply } from "./reply.js";
 import { routeRequest } from "./route-request.js";
-import type { Route } from "./route-request.js";
+import type { Route, RoutedRequest } from "./route-request.js";
 import { rateLimitPolicy } from "./token-bucket.js";
 import type { LogEntry, ServerState } from "./server-state.js";
 
@@ -69,11 +69,29 @@ export async function handleRequest(
     committedStatus: null,
   };
   state.record(entry);
+  // In flight until the handler is done, not until the client hangs up: a write whose client
+  // was killed still runs to the end here, as on a real Ory, and tests wait for it.
   const leave = state.enter(described.setId);
   res.on("close", () => {
-    leave();
     entry.status ??= "dropped";
   });
+  try {
+    await pipeline(ctx, req, res, routed, described, entry);
+  } finally {
+    leave();
+  }
+}
+
+async function pipeline(
+  ctx: PipelineContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  routed: RoutedRequest,
+  described: Pick<LogEntry, "operation" | "setId" | "kid">,
+  entry: LogEntry,
+): Promise<void> {
+  const { state } = ctx;
+  const method = entry.method;
 
   const drop = (): void => {
     entry.status = "dropped";

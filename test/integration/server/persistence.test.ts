@@ -23,7 +23,7 @@ describe("--data FILE persistence", () => {
       method: "POST",
       body: JSON.stringify({ alg: "EdDSA", kid: "g", use: "sig" }),
     });
-    const before = first.keys("s");
+    const before = await first.keys("s");
     await first.close();
     expect((await stat(file)).mode & 0o777).toBe(0o600);
 
