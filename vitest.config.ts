@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 import type { TestProjectInlineConfiguration } from "vitest/config";
 import { whyNoGo } from "./scripts/hydra.mjs";
+import { ProjectTally } from "./test/support/project-tally.js";
 
 // CI (.ci/run) sets KEYSYNC_TEST_REPORT to a path and reads vitest's JSON report from it to print
 // the "N passed, N failed" line; locally only the default reporter runs.
@@ -54,7 +55,11 @@ export default defineConfig({
     // Generous hang guards, not timing assertions: RSA generation and child processes are slow on 2 cores.
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: report === undefined ? ["default"] : ["default", ["json", { outputFile: report }]],
+    reporters: [
+      "default",
+      new ProjectTally(),
+      ...(report === undefined ? [] : [["json", { outputFile: report }] satisfies ["json", object]]),
+    ],
     projects: noGo === null ? [embedded, hydra] : [embedded],
   },
 });

@@ -4,8 +4,9 @@ import net from "node:net";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1"]);
 // The one deliberate exception: the contract suite may be pointed at a real Ory on purpose.
-const real = process.env.KEYSYNC_IT_ORY_URL;
-if (real) LOOPBACK.add(new URL(real).hostname);
+for (const real of [process.env.KEYSYNC_IT_ORY_URL, process.env.KEYSYNC_IT_ORY_PUBLIC_URL]) {
+  if (real) LOOPBACK.add(new URL(real).hostname);
+}
 
 function hostOf(args) {
   const [first, second] = args;
