@@ -32,6 +32,12 @@ const remote = (process.env["KEYSYNC_IT_ORY_URL"] ?? "") !== "";
 export const itEmbedded = it.skipIf(remote || onHydra);
 
 /**
+ * A check that needs the server configured by the test itself (e.g. a custom broadcast set):
+ * the embedded server or the test project's own Hydra, never your own Ory.
+ */
+export const itOwnServer = it.skipIf(remote);
+
+/**
  * A check that adds keys to or deletes Hydra's reserved sets: embedded, the test project's own
  * throwaway Hydra, or a real Ory with permission.
  */

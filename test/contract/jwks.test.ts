@@ -8,7 +8,7 @@ import {
   useContractTarget,
   expectHydraError,
   expectSuccessJson,
-  itEmbedded,
+  itOwnServer,
   itReserved,
   keysOf,
 } from "./contract-api.js";
@@ -50,7 +50,7 @@ describe("GET /.well-known/jwks.json", () => {
     }
   });
 
-  itEmbedded("regenerates deleted reserved sets with one random-UUID RS256 'sig' key each", async () => {
+  itReserved("regenerates deleted reserved sets with one random-UUID RS256 'sig' key each", async () => {
     for (const set of [ID_TOKEN_SET, ACCESS_TOKEN_SET])
       expect((await contract.api.deleteSet(set)).status).toBe(204);
     // An admin GET never generates (§4.4).
@@ -64,7 +64,7 @@ describe("GET /.well-known/jwks.json", () => {
     }
   });
 
-  itEmbedded("creates a missing custom broadcast set, but leaves a public-only one as it is", async () => {
+  itOwnServer("creates a missing custom broadcast set, but leaves a public-only one as it is", async () => {
     await contract.api.deleteSet(EMBEDDED_BROADCAST_SET);
     await contract.api.jwks();
     expect(keysOf(await contract.api.getSet(EMBEDDED_BROADCAST_SET))).toHaveLength(1);

@@ -3,6 +3,7 @@ import { startServer } from "../../src/server/index.js";
 import type { RunningServer, ServerOptions } from "../../src/server/index.js";
 import { startHydra } from "../../scripts/hydra.mjs";
 import type { HydraProcess } from "../../scripts/hydra.mjs";
+import { OAUTH_HYDRA_ENV } from "./hydra-oauth.js";
 import { onHydra } from "./ory-backend.js";
 
 /**
@@ -28,6 +29,11 @@ export interface OryTarget {
   readonly publicUrl: string;
   /** The embedded server, for assertions only it can answer (`sign()`, raw state); null on a real Ory. */
   readonly server: RunningServer | null;
+  /**
+   * The test project's own Hydra (kind "hydra"), started with JWT access tokens and a login and
+   * consent URL, so tests can mint real tokens (hydra-oauth.ts); null otherwise.
+   */
+  readonly hydra: HydraProcess | null;
   /** Whether tests may add keys to, or delete, Hydra's reserved sets. */
   readonly mayTouchReservedSets: boolean;
   /** A set name unique to this run, deleted again by `close()`. */
@@ -59,7 +65,7 @@ export interface HttpResult {
 export const ID_TOKEN_SET = "hydra.openid.id-token";
 export const ACCESS_TOKEN_SET = "hydra.jwt.access-token";
 
-/** A custom broadcast set the embedded target publishes in its JWKS (embedded-only tests). */
+/** A custom broadcast set the suite's own servers (embedded, or the project's Hydra) publish in their JWKS. */
 export const EMBEDDED_BROADCAST_SET = "keysync-contract-broadcast";
 
 const MAX_RATE_LIMIT_RETRIES = 6;
@@ -78,7 +84,13 @@ export async function openOryTarget(embedded: ServerOptions = {}): Promise<OryTa
     publicUrl = (process.env["KEYSYNC_IT_ORY_PUBLIC_URL"] ?? url).replace(/\/+$/, "");
     token = process.env["KEYSYNC_IT_ORY_TOKEN"];
   } else if (onHydra) {
-    hydra = await startHydra();
+    hydra = await startHydra({
+      env: {
+        ...OAUTH_HYDRA_ENV,
+        // The same broadcast sets as the embedded target below (Hydra's default is the id-token set).
+        WEBFINGER_JWKS_BROADCAST_KEYS: [ID_TOKEN_SET, EMBEDDED_BROADCAST_SET].join(","),
+      },
+    });
     url = hydra.adminUrl;
     publicUrl = hydra.publicUrl;
   } else {
@@ -125,6 +137,7 @@ export async function openOryTarget(embedded: ServerOptions = {}): Promise<OryTa
     url,
     publicUrl,
     server,
+    hydra,
     // A throwaway Hydra of the test's own is as safe to change as the embedded server.
     mayTouchReservedSets:
       server !== null || hydra !== null || process.env["KEYSYNC_IT_ORY_ALLOW_RESERVED"] === "1",
