@@ -31,7 +31,12 @@ if (noGo !== null) {
   if (process.env["KEYSYNC_REQUIRE_HYDRA"] === "1") {
     throw new Error(`the real-Hydra test project is required but cannot run: ${noGo}`);
   }
-  console.log(`real-Hydra test project skipped: ${noGo}`);
+  // vitest loads this file more than once per run; say it once.
+  const said = "__keysyncHydraSkipSaid";
+  if (!(said in globalThis)) {
+    Object.defineProperty(globalThis, said, { value: true });
+    console.log(`real-Hydra test project skipped: ${noGo}`);
+  }
 }
 
 const embedded: TestProjectInlineConfiguration = {
