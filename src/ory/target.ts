@@ -1,4 +1,5 @@
 import type { Env } from "../cli/io.js";
+import { isLoopbackHostname } from "../loopback.js";
 import { TargetError } from "../errors.js";
 
 /** Where keysync talks to and with what credential. `token` is a secret: never print it. */
@@ -19,8 +20,6 @@ export interface TargetSources {
   readonly fallback: { readonly url: string; readonly from: "spec" | "state" | "the plan file" } | null;
   readonly insecureHttp: boolean;
 }
-
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
 /**
  * Resolves the target (contract §3): `--target` > `ORY_SDK_URL` > spec (or state); the token
@@ -70,12 +69,7 @@ function normalizeUrl(raw: string, from: Target["from"], insecureHttp: boolean):
   if (parsed.search !== "" || parsed.hash !== "") {
     throw new TargetError(`the target from ${from} must not have a query or fragment`);
   }
-  if (
-    parsed.protocol === "http:" &&
-    !LOOPBACK_HOSTS.has(parsed.hostname) &&
-    !parsed.hostname.startsWith("127.") &&
-    !insecureHttp
-  ) {
+  if (parsed.protocol === "http:" && !isLoopbackHostname(parsed.hostname) && !insecureHttp) {
     throw new TargetError(
       `refusing plain http to ${parsed.host} (from ${from}): admin responses carry private keys; use https, or pass --insecure-http if this network is trusted`,
     );

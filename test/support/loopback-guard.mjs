@@ -19,7 +19,8 @@ function hostOf(args) {
 const original = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function guardedConnect(...args) {
   const host = hostOf(args);
-  if (host !== "unix" && !LOOPBACK.has(host) && !host.startsWith("127.")) {
+  // Judged as an address, never by prefix: "127.attacker.example" is a name.
+  if (host !== "unix" && !LOOPBACK.has(host) && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) {
     throw new Error(`test network guard: refused connection to non-loopback host ${host}`);
   }
   return original.apply(this, args);

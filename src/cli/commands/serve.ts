@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { isLoopbackHost } from "../../loopback.js";
 import { resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import { startServer } from "../../server/index.js";
@@ -29,7 +29,7 @@ export async function runServe(flags: ServeFlags, { io }: CommandContext): Promi
   const rsaBits = parseRsaBits(flags.rsaBits);
   const token = flags.token;
   if (token?.trim() === "") throw new UsageError("--token must not be empty");
-  if (!isLoopback(flags.host) && token === undefined) {
+  if (!isLoopbackHost(flags.host) && token === undefined) {
     throw new UsageError(
       `refusing to serve private keys on the non-loopback host ${flags.host} without --token; ` +
         "add --token, or use --host 127.0.0.1",
@@ -72,7 +72,4 @@ function parseRsaBits(value: string): number {
   return n;
 }
 
-function isLoopback(host: string): boolean {
-  if (host === "localhost" || host === "::1") return true;
-  return isIP(host) === 4 && host.startsWith("127.");
-}
+
