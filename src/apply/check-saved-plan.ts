@@ -1,6 +1,8 @@
 import { isSafeId } from "../jwk/key-id.js";
 import type { LiveKey, LiveSet } from "../ory/key-store.js";
 import type { Plan } from "../plan/types.js";
+import { toPlanJson } from "../render/plan-json.js";
+import type { PlanJson } from "../render/plan-json.js";
 
 /** What the world looks like now, read just before applying a saved plan. */
 export interface CurrentWorld {
@@ -111,4 +113,65 @@ function liveDifference(planned: readonly LiveKey[] | null, fresh: LiveSet | und
     return isSafeId(added.kid) ? `key ${added.kid} was added` : "a key with an unusable kid was added";
   const order = fresh.keys.map((k) => k.kid).join(",") !== planned.map((k) => k.kid).join(",");
   return order ? "its keys were rewritten in another order" : null;
+}
+
+/** At most this many differing addresses are named; the rest are counted. */
+const MAX_NAMED_DIFFERENCES = 10;
+
+/**
+ * Where a saved plan differs from the plan keysync derives now from the spec, the state and a
+ * fresh read; empty when they are the same. A saved plan is only an approval of what a fresh
+ * plan would do: an edited file (an added `delete-set`, a changed kid, algorithm, source or
+ * target) must never be executed as written, so apply executes the fresh plan, and only when
+ * the two agree in every action, address and fact (the timestamp aside).
+ */
+export function planDifferences(saved: Plan, fresh: Plan): string[] {
+  const a = toPlanJson(saved);
+  const b = toPlanJson(fresh);
+  const out: string[] = [];
+  const changes = (json: PlanJson): Map<string, string> =>
+    new Map(json.resource_changes.map((c) => [c.address, JSON.stringify(c)]));
+  const before = changes(a);
+  const after = changes(b);
+  const differing = [...new Set([...before.keys(), ...after.keys()])]
+    .filter((address) => before.get(address) !== after.get(address))
+    .sort();
+  for (const address of differing.slice(0, MAX_NAMED_DIFFERENCES)) {
+    const inFile = a.resource_changes.find((c) => c.address === address);
+    const now = b.resource_changes.find((c) => c.address === address);
+    out.push(
+      `${describeAddress(address)}: the plan file says ${describeChange(inFile)}, a fresh plan says ${describeChange(now)}`,
+    );
+  }
+  if (differing.length > MAX_NAMED_DIFFERENCES) {
+    out.push(`and ${differing.length - MAX_NAMED_DIFFERENCES} more keys or sets differ`);
+  }
+  const whole: readonly (keyof PlanJson)[] = [
+    "target",
+    "prior_state",
+    "summary",
+    "signers",
+    "errors",
+    "forgotten",
+  ];
+  for (const field of whole) {
+    if (JSON.stringify(a[field]) !== JSON.stringify(b[field])) {
+      out.push(`${field}: the plan file does not match a fresh plan`);
+    }
+  }
+  return out;
+}
+
+function describeAddress(address: string): string {
+  return isSafeAddress(address) ? address : "a key with an unusable address";
+}
+
+function isSafeAddress(address: string): boolean {
+  return address.split("/").every(isSafeId);
+}
+
+function describeChange(change: PlanJson["resource_changes"][number] | undefined): string {
+  if (change === undefined) return "nothing";
+  const actions = change.change.actions.join("+");
+  return `${actions}${change.action_reason === null ? "" : ` (${change.action_reason})`}`;
 }

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describeKey } from "../../src/jwk/describe-key.js";
 import { startServer } from "../../src/server/index.js";
 import { E2eWorld, privateEcJwk, specYaml } from "../support/e2e-kit.js";
 
@@ -17,6 +18,46 @@ afterEach(async () => {
   world.expectNoSecrets();
   await world.stop();
 });
+
+interface PlanFileJson {
+  plan: {
+    target: string;
+    sets: { setId: string; entries: Record<string, unknown>[]; [k: string]: unknown }[];
+  };
+}
+
+function readPlanFile(): PlanFileJson {
+  return JSON.parse(readFileSync(world.path("tokens.plan"), "utf8")) as PlanFileJson;
+}
+
+function writePlanFile(file: PlanFileJson): void {
+  writeFileSync(world.path("tokens.plan"), JSON.stringify(file, null, 2));
+}
+
+function entries(file: PlanFileJson): Record<string, unknown>[] {
+  return file.plan.sets.flatMap((s) => s.entries);
+}
+
+function renameKid(file: PlanFileJson, from: string, to: string): void {
+  for (const e of entries(file)) {
+    if (e["kid"] === from) e["kid"] = to;
+    const after = e["after"] as Record<string, unknown> | undefined;
+    if (after?.["kid"] === from) after["kid"] = to;
+  }
+}
+
+function setField(file: PlanFileJson, field: string, value: string): void {
+  for (const e of entries(file)) {
+    if (e["kind"] !== "generate") continue;
+    e[field] = value;
+    const after = e["after"] as Record<string, unknown>;
+    after[field] = value;
+  }
+}
+
+function dropEntry(file: PlanFileJson, kind: string): void {
+  for (const s of file.plan.sets) s.entries = s.entries.filter((e) => e["kind"] !== kind);
+}
 
 async function savePlan(): Promise<void> {
   const saved = await world.keysync(["plan", "--out", "tokens.plan"]);
@@ -73,15 +114,107 @@ describe("a saved plan", () => {
     await expectRefused("state lineage");
   });
 
-  it("is refused against another target", async () => {
+  it("is refused against another target, and nothing at all is sent to it", async () => {
     await savePlan();
     const other = await startServer({ rsaBits: 2048, token: world.token });
     try {
-      await expectRefused("target", ["--target", other.url]);
-      expect(other.requests.filter((r) => r.method !== "GET")).toEqual([]);
+      for (const env of [{}, { ORY_SDK_URL: other.url }]) {
+        const r = await world.keysync(
+          ["apply", "tokens.plan", ...("ORY_SDK_URL" in env ? [] : ["--target", other.url])],
+          {
+            env,
+          },
+        );
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(`but the target is ${other.url}`);
+      }
+      // Not a read, not a token: the state's target was checked before any request.
+      expect(other.requests).toEqual([]);
     } finally {
       await other.close();
     }
+  });
+
+  it("never takes its target from the plan file: an edited target is refused before anything is sent", async () => {
+    await savePlan();
+    const other = await startServer({ rsaBits: 2048 });
+    try {
+      const file = readPlanFile();
+      file.plan.target = other.url;
+      writePlanFile(file);
+      const mark = world.mark();
+      const r = await world.keysync(["apply", "tokens.plan"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("cannot be applied; nothing was sent");
+      expect(r.stderr).toContain(`target: the plan was made for ${other.url}`);
+      expect(other.requests).toEqual([]);
+      expect(world.server.requests.slice(mark)).toEqual([]);
+      // Also when no other target is given at all: the spec's, the state's, never the file's.
+      const noEnv = await world.keysync(["apply", "tokens.plan"], { env: { ORY_SDK_URL: "" } });
+      expect(noEnv.code).toBe(1);
+      expect(other.requests).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("is only an approval: edited actions are never executed as written", async () => {
+    // Sets keysync must never delete: Hydra's reserved set, and a live set it does not manage.
+    await world.server.sign("hydra.openid.id-token");
+    await world.server.putRaw("legacy", privateEcJwk("l"));
+    await world.learnKeys("hydra.openid.id-token", "legacy");
+    await savePlan();
+    const original = readPlanFile();
+    const facts = async (setId: string): Promise<unknown[]> =>
+      (await world.server.keys(setId)).map((jwk) => ({
+        ...describeKey(jwk, String(jwk.kid)),
+      }));
+    const edits: [string, (file: PlanFileJson) => Promise<void> | void][] = [
+      [
+        "a delete-set of the reserved set and of an unmanaged set, live facts copied in",
+        async (file) => {
+          for (const setId of ["hydra.openid.id-token", "legacy"]) {
+            const before = await facts(setId);
+            file.plan.sets.push({
+              setId,
+              declared: false,
+              managed: true,
+              live: before,
+              entries: [{ kind: "delete-set", setId, before, reason: "set_not_declared" }],
+              signer: { before: null, after: null },
+            });
+          }
+        },
+      ],
+      ["a changed kid", (file) => { renameKid(file, "b", "b2"); }],
+      ["a changed algorithm", (file) => { setField(file, "alg", "ES384"); }],
+      ["a dropped action", (file) => { dropEntry(file, "delete-key"); }],
+    ];
+    for (const [label, edit] of edits) {
+      const file = structuredClone(original);
+      await edit(file);
+      writePlanFile(file);
+      const mark = world.mark();
+      const r = await world.keysync(["apply", "tokens.plan"]);
+      expect({
+        label,
+        code: r.code,
+        refused: r.stderr.includes("cannot be applied; nothing was sent"),
+      }).toEqual({
+        label,
+        code: 1,
+        refused: true,
+      });
+      expect(world.writesSince(mark)).toEqual([]);
+    }
+    expect((await world.server.keys("legacy")).map((k) => k.kid)).toEqual(["l"]);
+    expect(await world.liveKids("hydra.openid.id-token")).toHaveLength(1);
+    expect(await world.liveKids("tokens")).toEqual(["a"]);
+    // The file as written still applies.
+    writePlanFile(original);
+    expect((await world.keysync(["apply", "tokens.plan"])).code).toBe(0);
+    expect(await world.liveKids("tokens")).toEqual(["b"]);
+    await world.learnKeys("tokens");
   });
 
   it("is refused when the live keys it planned against changed", async () => {

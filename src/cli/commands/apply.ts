@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { applyPlan } from "../../apply/apply-plan.js";
 import type { ApplyResult } from "../../apply/apply-result.js";
 import type { ApplyHooks } from "../../apply/hooks.js";
-import { staleReasons } from "../../apply/check-saved-plan.js";
+import { planDifferences, staleReasons } from "../../apply/check-saved-plan.js";
 import type { CurrentWorld } from "../../apply/check-saved-plan.js";
 import {
   AbortedError,
@@ -17,8 +17,6 @@ import { thumbprintOf } from "../../jwk/describe-key.js";
 import { hasPrivateMaterial } from "../../jwk/jwk.js";
 import type { Jwk } from "../../jwk/jwk.js";
 import type { KeyStore, LiveSet } from "../../ory/key-store.js";
-import { readSets } from "../../ory/read-sets.js";
-import { resolveTarget } from "../../ory/target.js";
 import { parsePlanFile } from "../../plan/plan-file.js";
 import type { Plan, UploadAction } from "../../plan/types.js";
 import { isAction } from "../../plan/types.js";
@@ -28,7 +26,7 @@ import { renderApplyMarkdown } from "../../render/plan-markdown.js";
 import { renderPlanText } from "../../render/plan-text.js";
 import { readKeyMaterial, toUploadJwk } from "../../spec/material.js";
 import { settleIntents } from "../../state/settle.js";
-import { StateStore } from "../../state/store.js";
+import type { StateStore } from "../../state/store.js";
 import { withStateLock } from "../../state/with-lock.js";
 import type { CiSurface } from "../github/ci-surface.js";
 import { ciSurfaceFor } from "../github/ci-surface.js";
@@ -42,7 +40,7 @@ import { resolvePaths } from "../paths.js";
 import { progressHooks } from "../progress.js";
 import { chooseStyle } from "../style.js";
 import type { RemoteOptions } from "../workspace.js";
-import { checkStateTarget, openKeyStore, openWorkspace, planWorkspace, readLiveSets } from "../workspace.js";
+import { openWorkspace, planWorkspace, readLiveSets } from "../workspace.js";
 
 export interface ApplyOptions extends RemoteOptions {
   readonly autoApprove?: boolean | undefined;
@@ -103,39 +101,41 @@ async function applySaved(
   const { plan } = saved;
   const paths = resolvePaths(io.cwd, saved.specFile, opts.state);
   return withStateLock(paths.statePath, lockOptions("apply", timeoutMs, paths.stateDisplay, io), async () => {
-    const store = await StateStore.open(paths.statePath, paths.stateDisplay);
-    const target = resolveTarget({
-      flag: opts.target,
-      env: io.env,
-      fallback: { url: plan.target, from: "the plan file" },
-      insecureHttp: opts.insecureHttp === true,
-    });
-    const keyStore = openKeyStore(target, io);
-    const ids = new Set([
-      ...plan.sets.map((s) => s.setId),
-      ...plan.forgotten,
-      ...store.current.pending.map((p) => p.setId),
-    ]);
-    io.stderr.write(`Checking the saved plan ${planFile} against ${target.url}...\n`);
-    const live = await readSets(keyStore, [...ids].sort(), opts.parallelism);
+    // The target comes exactly as `plan` takes it (flag, ORY_SDK_URL, spec), never from the plan
+    // file, and it must pass every check — the state's target, the plan's — before anything,
+    // token or not, is sent to it.
+    const ws = await openWorkspace(opts, paths, io);
+    const refuse = (reasons: readonly string[]): PlanError =>
+      new PlanError([
+        `the saved plan ${planFile} cannot be applied; nothing was sent:`,
+        ...reasons.map((r) => `  ${r}`),
+        "make a new plan with keysync plan --out",
+      ]);
+    if (plan.target !== ws.target.url) {
+      throw refuse([
+        `target: the plan was made for ${plan.target}, but the target is ${ws.target.url} (from ${ws.target.from})`,
+      ]);
+    }
+    io.stderr.write(`Checking the saved plan ${planFile} against ${ws.target.url}...\n`);
+    // Only the sets a fresh plan reads: declared, managed, or with an unfinished write.
+    const live = await readLiveSets(ws, opts.parallelism, io);
     const world: CurrentWorld = {
-      target: { url: target.url, from: target.from },
-      state: store.exists ? { lineage: store.current.lineage, serial: store.current.serial } : null,
+      target: { url: ws.target.url, from: ws.target.from },
+      state: ws.state.exists ? { lineage: ws.state.current.lineage, serial: ws.state.current.serial } : null,
       stateDisplay: paths.stateDisplay,
       live,
       sources: await resolveSources(plan, paths.specPath, io),
     };
     const stale = staleReasons(plan, world);
-    if (stale.length > 0) {
-      throw new PlanError([
-        `the saved plan ${planFile} cannot be applied; nothing was sent:`,
-        ...stale.map((r) => `  ${r}`),
-        "make a new plan with keysync plan --out",
-      ]);
-    }
-    checkStateTarget(store.current, target, paths.stateDisplay);
-    const run = new ApplyRun(plan, ctx, opts, keyStore, store, paths.specPath);
-    await settleAndPersist(store, live, run);
+    if (stale.length > 0) throw refuse(stale);
+    // The file is only an approval: what runs is the plan derived now, and only when the two
+    // agree, so the planner's own rules (declared or managed, reserved sets never deleted) hold
+    // whatever the file says.
+    const fresh = await planWorkspace(ws, live, false);
+    const differences = planDifferences(plan, fresh.plan);
+    if (differences.length > 0) throw refuse(differences);
+    const run = new ApplyRun(fresh.plan, ctx, opts, ws.keyStore, ws.state, paths.specPath);
+    await settleAndPersist(ws.state, live, run);
     run.showPlan();
     return run.execute();
   });

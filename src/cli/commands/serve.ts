@@ -71,5 +71,3 @@ function parseRsaBits(value: string): number {
   }
   return n;
 }
-
-
