@@ -186,9 +186,24 @@ describe("a saved plan", () => {
           }
         },
       ],
-      ["a changed kid", (file) => { renameKid(file, "b", "b2"); }],
-      ["a changed algorithm", (file) => { setField(file, "alg", "ES384"); }],
-      ["a dropped action", (file) => { dropEntry(file, "delete-key"); }],
+      [
+        "a changed kid",
+        (file) => {
+          renameKid(file, "b", "b2");
+        },
+      ],
+      [
+        "a changed algorithm",
+        (file) => {
+          setField(file, "alg", "ES384");
+        },
+      ],
+      [
+        "a dropped action",
+        (file) => {
+          dropEntry(file, "delete-key");
+        },
+      ],
     ];
     for (const [label, edit] of edits) {
       const file = structuredClone(original);
