@@ -203,7 +203,11 @@ function stateOption() {
 }
 
 function targetOption() {
-  return new Option("--target <URL>", "Ory admin URL (overrides ORY_SDK_URL and target.url in the spec)");
+  return new Option(
+    "--target <URL>",
+    "Ory admin URL (overrides ORY_SDK_URL and target.url in the spec). A loopback target is never " +
+      "proxied; others honour HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (and their lowercase forms)",
+  );
 }
 
 function parallelismOption() {

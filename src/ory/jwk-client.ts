@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type * as OryClient from "@ory/client";
 import type { JwkApi } from "@ory/client";
 import type { AxiosResponse, AxiosStatic, RawAxiosRequestConfig } from "axios";
+import { isLoopbackHostname } from "../loopback.js";
 import { KEYSYNC_VERSION } from "../version.js";
 import type { Target } from "./target.js";
 
@@ -36,7 +37,12 @@ export type JwkCall = (options: RawAxiosRequestConfig) => Promise<AxiosResponse<
  * - every status resolves and the body stays text: keysync parses and judges it itself, so no
  *   `AxiosError` for an HTTP status ever exists, and a non-JSON body is seen for what it is;
  * - no redirects (a redirect means the URL is not the admin API), size caps both ways, a
- *   per-attempt timeout, and `User-Agent: keysync/<version>`.
+ *   per-attempt timeout, and `User-Agent: keysync/<version>`;
+ * - proxies: a loopback target is never proxied, whatever the environment says — plain http to
+ *   this machine carries the token and private keys, and a proxy variable must not route them
+ *   off it. Any other target follows the usual conventions, through axios (`proxy-from-env`):
+ *   `HTTPS_PROXY`/`https_proxy` for https (tunnelled with CONNECT), `HTTP_PROXY`/`http_proxy`
+ *   for http, `ALL_PROXY`/`all_proxy` for either, and no proxy for hosts in `NO_PROXY`/`no_proxy`.
  *
  * The returned object holds the token inside `@ory/client`'s `Configuration`: never expose it.
  */
@@ -50,6 +56,7 @@ export function createJwkApi(target: Target, timeoutMs: number): JwkApi {
     transformResponse: [(data: unknown) => data],
     validateStatus: () => true,
     headers: { "User-Agent": `keysync/${KEYSYNC_VERSION}`, Accept: "application/json" },
+    ...(isLoopbackHostname(new URL(target.url).hostname) ? { proxy: false as const } : {}),
   });
   const configuration = new Configuration({
     basePath: target.url,
