@@ -19,6 +19,7 @@ const HYDRA_SUITES = [
   "test/e2e/saved-plan.test.ts",
   "test/e2e/secrets.test.ts",
   "test/e2e/byo-formats.test.ts",
+  "test/e2e/hostile-metadata.test.ts",
   "test/campaign/crash.test.ts",
   "test/campaign/faults.test.ts",
   "test/hydra/**/*.test.ts",

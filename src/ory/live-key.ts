@@ -43,7 +43,7 @@ export function liveKeyOf(raw: unknown, operation: string): LiveKey {
   const kid = kidValue ?? "";
   const jwk = narrowJwk(raw);
   if (jwk === null) {
-    throw malformedAnswer(operation, `${kidLabel(kid)} has members of the wrong type`);
+    throw malformedAnswer(operation, `${kidLabel(kid)} has members of the wrong type or shape`);
   }
   // describeKey's messages name members, not values; still, nothing of the key is quoted.
   let facts: KeyFacts & { readonly thumbprint: string };
@@ -71,18 +71,33 @@ export function liveKeysOf(body: unknown, operation: string): LiveKey[] {
   return keys;
 }
 
-/** A fresh `Jwk` holding only the members `describeKey` needs; null when one has the wrong type. */
+/**
+ * The shape of the names keysync may print (`kty`, `alg`, `use`, `crv`): a JWA/JOSE name such as
+ * `RS256`, `ECDH-ES+A128KW`, `P-256` or `Ed25519`. A server value with a control character, an
+ * escape sequence, a bidi override or any non-ASCII letter is refused when it arrives, so it can
+ * never forge a line of a plan on a terminal.
+ */
+const NAME_MEMBER = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+const NAME_MEMBERS: ReadonlySet<string> = new Set(["kty", "alg", "use", "crv"]);
+/** Key material is base64url (RFC 7518); nothing else is read as a key. */
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * A fresh `Jwk` holding only the members `describeKey` needs; null when one has the wrong type
+ * or shape (a name that is not a JOSE name, material that is not base64url).
+ */
 function narrowJwk(raw: Readonly<Record<string, unknown>>): Jwk | null {
   const out: Record<string, string> = {};
   for (const name of STRING_MEMBERS) {
     const value = raw[name];
     if (value === undefined) continue;
     if (typeof value !== "string") return null;
+    if (!(NAME_MEMBERS.has(name) ? NAME_MEMBER : BASE64URL).test(value)) return null;
     out[name] = value;
   }
   for (const name of CHECKED_MEMBERS) {
     const value = raw[name];
-    if (value !== undefined && typeof value !== "string") return null;
+    if (value !== undefined && (typeof value !== "string" || !BASE64URL.test(value))) return null;
   }
   const kty = out["kty"];
   if (kty === undefined || kty === "") return null;

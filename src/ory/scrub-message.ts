@@ -13,16 +13,22 @@ export const MAX_SERVER_TEXT = 200;
  */
 const LONG_RUN = /[A-Za-z0-9+/_=-]{16,}/g;
 const REDACTED = "[redacted]";
+/**
+ * C0 and C1 controls, line separators, and the bidi controls (U+061C, U+200E/F, U+202A–E,
+ * U+2066–9) that reorder what a terminal shows.
+ */
+const UNSAFE_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
- * Makes server text safe to show: drops control characters, replaces every run of ≥ 16
+ * Makes server text safe to show: drops control characters and bidi controls, replaces every run of ≥ 16
  * base64(url) characters with `[redacted]`, removes each of `secrets` wherever it still occurs,
  * collapses whitespace and caps the length. Returns "" for anything that is not a string.
  */
 export function scrubServerText(value: unknown, secrets: readonly string[] = []): string {
   if (typeof value !== "string") return "";
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  let text = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
+  let text = value.replace(UNSAFE_CHARACTERS, " ");
   for (const secret of secrets) {
     if (secret.length >= 4) text = text.split(secret).join(REDACTED);
   }
