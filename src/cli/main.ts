@@ -72,6 +72,7 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
     )
     .addOption(parallelismOption())
     .addOption(insecureHttpOption())
+    .addOption(insecureTlsOption())
     .addOption(lockTimeoutOption())
     .action(async (opts) => {
       const { runPlan } = await import("./commands/plan.js");
@@ -95,6 +96,7 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
     .addOption(formatOption())
     .addOption(parallelismOption())
     .addOption(insecureHttpOption())
+    .addOption(insecureTlsOption())
     .addOption(lockTimeoutOption())
     .action(async (planFile, opts, command) => {
       const { runApply } = await import("./commands/apply.js");
@@ -113,6 +115,7 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
     .addOption(targetOption())
     .addOption(parallelismOption())
     .addOption(insecureHttpOption())
+    .addOption(insecureTlsOption())
     .addOption(lockTimeoutOption())
     .action(async (setIds, opts) => {
       const { runImport } = await import("./commands/import.js");
@@ -214,6 +217,13 @@ function parallelismOption() {
   return new Option("--parallelism <N>", "how many sets are read or applied at once")
     .default(DEFAULT_PARALLELISM)
     .argParser(commanderParse(parseParallelism));
+}
+
+function insecureTlsOption() {
+  return new Option(
+    "--insecure-tls",
+    "allow talking to the target while NODE_TLS_REJECT_UNAUTHORIZED=0 turns off TLS certificate checks",
+  );
 }
 
 function insecureHttpOption() {

@@ -3,7 +3,7 @@ import type { KeyStore, LiveSet } from "../ory/key-store.js";
 import { createKeyStore } from "../ory/ory-key-store.js";
 import { readSets } from "../ory/read-sets.js";
 import type { Target } from "../ory/target.js";
-import { resolveTarget } from "../ory/target.js";
+import { resolveTarget, tlsChecksOff } from "../ory/target.js";
 import { buildPlan } from "../plan/build-plan.js";
 import type { Plan } from "../plan/types.js";
 import { loadSpec } from "../spec/load-spec.js";
@@ -23,6 +23,7 @@ export interface RemoteOptions {
   readonly state?: string | undefined;
   readonly target?: string | undefined;
   readonly insecureHttp?: boolean | undefined;
+  readonly insecureTls?: boolean | undefined;
   readonly parallelism: number;
 }
 
@@ -46,6 +47,7 @@ export async function openWorkspace(opts: RemoteOptions, paths: Paths, io: Io): 
     env: io.env,
     fallback: spec.targetUrl === null ? null : { url: spec.targetUrl, from: "spec" },
     insecureHttp: opts.insecureHttp === true,
+    insecureTls: opts.insecureTls === true,
   });
   const state = await StateStore.open(paths.statePath, paths.stateDisplay);
   checkStateTarget(state.current, target, paths.stateDisplay);
@@ -54,6 +56,12 @@ export async function openWorkspace(opts: RemoteOptions, paths: Paths, io: Io): 
 
 /** The adapter, with retries reported on stderr (never bodies, headers or tokens). */
 export function openKeyStore(target: Target, io: Io): KeyStore {
+  // Reached only with --insecure-tls (resolveTarget refuses otherwise): say it every run.
+  if (target.url.startsWith("https:") && tlsChecksOff(io.env)) {
+    io.stderr.write(
+      "Warning: TLS certificate checks are off (NODE_TLS_REJECT_UNAUTHORIZED=0, accepted by --insecure-tls)\n",
+    );
+  }
   return createKeyStore({
     target,
     ...httpTuningFrom(io.env),

@@ -19,6 +19,8 @@ export interface TargetSources {
   /** `target.url` from the spec, or (for commands that read no spec) the state file's target. */
   readonly fallback: { readonly url: string; readonly from: "spec" | "state" | "the plan file" } | null;
   readonly insecureHttp: boolean;
+  /** `--insecure-tls`: the user accepts TLS without certificate checks (NODE_TLS_REJECT_UNAUTHORIZED=0). */
+  readonly insecureTls?: boolean;
 }
 
 /**
@@ -38,6 +40,13 @@ export function resolveTarget(sources: TargetSources): Target {
     throw new TargetError("no target: pass --target URL, set ORY_SDK_URL, or set target.url in the spec");
   }
   const url = normalizeUrl(picked.url, picked.from, sources.insecureHttp);
+  // Node obeys NODE_TLS_REJECT_UNAUTHORIZED=0 silently; the token and Ory's answers (private keys)
+  // would then cross TLS that anyone on the path can intercept.
+  if (url.startsWith("https:") && tlsChecksOff(sources.env) && sources.insecureTls !== true) {
+    throw new TargetError(
+      `refusing to talk to ${url} (from ${picked.from}): NODE_TLS_REJECT_UNAUTHORIZED=0 turns off TLS certificate checks, so the API token and the private keys in Ory's answers could be intercepted; unset it, or pass --insecure-tls if you accept that`,
+    );
+  }
   const project = nonEmpty(sources.env["ORY_PROJECT_API_KEY"]);
   const api = nonEmpty(sources.env["ORY_API_KEY"]);
   return {
@@ -75,6 +84,11 @@ function normalizeUrl(raw: string, from: Target["from"], insecureHttp: boolean):
     );
   }
   return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, "");
+}
+
+/** Whether the environment turns off Node's TLS certificate checks. */
+export function tlsChecksOff(env: Env): boolean {
+  return (env["NODE_TLS_REJECT_UNAUTHORIZED"] ?? "").trim() === "0";
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

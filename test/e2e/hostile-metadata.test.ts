@@ -15,7 +15,7 @@ const HOSTILE: readonly [string, string][] = [
   ["alg", "ES256\u202e652SE"],
   ["alg", "ÉS256"],
   // Real Hydra refuses an unknown curve itself (go-jose decodes crv); the embedded server stores it.
-  ...(onHydra ? [] : ([["crv", "P-256\u0007"]] as const)),
+  ...(onHydra ? [] : [["crv", "P-256\u0007"] as [string, string]]),
 ];
 
 /** Nothing printed holds a control character other than newline, or a bidi override. */

@@ -48,6 +48,7 @@ export async function runImport(
         env: io.env,
         fallback: recorded === null ? null : { url: recorded, from: "state" },
         insecureHttp: opts.insecureHttp === true,
+        insecureTls: opts.insecureTls === true,
       });
       checkStateTarget(store.current, target, paths.stateDisplay);
       const live = await readSets(openKeyStore(target, io), ids, opts.parallelism);
