@@ -174,7 +174,11 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
     .option("--port <N>", "port to listen on; 0 picks a free one", "4445")
     .option("--host <HOST>", "interface to listen on; non-loopback needs --token", "127.0.0.1")
     .option("--data <FILE>", "keep keys in this file (mode 0600) instead of in memory")
-    .option("--token <TOKEN>", "require Authorization: Bearer TOKEN on /admin/*")
+    .option(
+      "--token <TOKEN>",
+      "require Authorization: Bearer TOKEN on /admin/* (visible in ps; prefer --token-file or KEYSYNC_SERVE_TOKEN)",
+    )
+    .option("--token-file <FILE>", "read the bearer token from the first line of FILE")
     .option("--rsa-bits <N>", "size of generated RS256/RS384/RS512 keys, 2048-8192 (Hydra: 4096)", "4096")
     .action(async (opts) => {
       const { runServe } = await import("./commands/serve.js");

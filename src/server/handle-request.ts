@@ -6,7 +6,9 @@ import type { Fault, FaultRequest } from "./faults.js";
 import { isWrite } from "./faults.js";
 import { parseJsonBody } from "./go-json.js";
 import { UNRECOGNIZABLE, edgeErrorReply, hydraErrorReply } from "./hydra-errors.js";
+import { MAX_LOGGED_BODY_BYTES, redactedBody } from "./log-body.js";
 import { readBody } from "./read-body.js";
+import { refuseForeignRequest } from "./request-guards.js";
 import { withHeaders } from "./reply.js";
 import type { Reply } from "./reply.js";
 import { routeRequest } from "./route-request.js";
@@ -33,6 +35,8 @@ export interface DispatchRequest {
 /** What the pipeline needs besides the request. */
 export interface PipelineContext {
   readonly dispatch: Dispatch;
+  /** The host and port the server listens on, for the Host check (known once listening). */
+  readonly listening: () => { readonly host: string; readonly port: number };
   readonly state: ServerState;
   readonly token: string | null;
   readonly maxBodyBytes: number;
@@ -105,12 +109,21 @@ async function pipeline(
 
   try {
     const body = await readBody(req, ctx.maxBodyBytes);
-    if (body.kind === "ok") {
-      entry.bodyBytes = body.bytes.length;
-      const parsed = body.bytes.length > 0 ? parseJsonBody(body.bytes) : null;
-      if (parsed?.ok === true) entry.body = parsed.value;
-    } else {
-      entry.bodyBytes = body.received;
+    entry.bodyBytes = body.kind === "ok" ? body.bytes.length : body.received;
+    // Decided now, answered in its place below (after faults and latency, as before): a
+    // request that fails the token check or the request guards never has its body logged.
+    const refusal =
+      ctx.token !== null && routed.admin && !bearerMatches(req.headers.authorization, ctx.token)
+        ? unauthorized()
+        : refuseForeignRequest(req, method, ctx.listening());
+    if (
+      refusal === null &&
+      body.kind === "ok" &&
+      body.bytes.length > 0 &&
+      body.bytes.length <= MAX_LOGGED_BODY_BYTES
+    ) {
+      const parsed = parseJsonBody(body.bytes);
+      if (parsed.ok) entry.body = redactedBody(parsed.value, state.logSalt);
     }
 
     const request: FaultRequest = { seq: entry.seq, method, path: routed.rawPath, ...described };
@@ -133,8 +146,8 @@ async function pipeline(
       send(early);
       return;
     }
-    if (ctx.token !== null && routed.admin && !bearerMatches(req.headers.authorization, ctx.token)) {
-      send(unauthorized());
+    if (refusal !== null) {
+      send(refusal);
       return;
     }
     let rateHeaders: Readonly<Record<string, string>> = {};

@@ -1,5 +1,6 @@
 import type { FaultPolicy } from "./faults.js";
 import type { Latency, LoggedRequest } from "./server-types.js";
+import { newLogSalt } from "./log-body.js";
 import { TokenBucket } from "./token-bucket.js";
 import type { WriteRateLimit } from "./token-bucket.js";
 
@@ -26,12 +27,18 @@ export class ServerState {
   maxSetConcurrency = 0;
   readonly #perSet = new Map<string, number>();
   #log: LogEntry[] = [];
+  /** Most entries kept (the oldest go first); 0 keeps none. */
+  readonly #logLimit: number;
+  /** Keys the fingerprints that stand in for private members in logged bodies. */
+  readonly logSalt = newLogSalt();
 
   constructor(options: {
     readonly faults: FaultPolicy | null;
     readonly latency: Latency | null;
     readonly writeRateLimit: WriteRateLimit | null;
+    readonly logLimit: number;
   }) {
+    this.#logLimit = options.logLimit;
     this.faults = options.faults;
     this.latency = options.latency;
     this.bucketLimit = options.writeRateLimit;
@@ -44,7 +51,10 @@ export class ServerState {
   }
 
   record(entry: LogEntry): void {
+    if (this.#logLimit === 0) return;
     this.#log.push(entry);
+    // Trim in batches, so a long-running server does not shift the array on every request.
+    if (this.#log.length > this.#logLimit * 1.25) this.#log = this.#log.slice(-this.#logLimit);
   }
 
   requests(): readonly LoggedRequest[] {

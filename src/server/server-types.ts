@@ -37,6 +37,13 @@ export interface ServerOptions {
   readonly broadcastSets?: readonly string[];
   /** Largest accepted request body; bigger ones get 413. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /**
+   * The in-process request log (`RunningServer.requests`): at most `maxEntries` (default
+   * 100,000; the oldest go first), or `false` for none, as `keysync serve` runs. Bodies are
+   * kept only after authentication, up to 64 KiB, with private JWK members replaced by salted
+   * fingerprints; the token is never kept.
+   */
+  readonly requestLog?: { readonly maxEntries: number } | false;
 }
 
 /**
@@ -56,7 +63,11 @@ export interface LoggedRequest {
   readonly kid: string | null;
   /** `Authorization` header was present (its value is never kept). */
   readonly authorized: boolean;
-  /** The JSON body as parsed; undefined when empty, too large or not JSON. */
+  /**
+   * The JSON body as parsed, private JWK members replaced by `"[private <fingerprint>]"` (the
+   * same material gives the same fingerprint within one server); undefined when empty, over
+   * 64 KiB, not JSON, or refused before authentication or by the request guards.
+   */
   readonly body: unknown;
   readonly bodyBytes: number;
   /** The status sent; "dropped" when the connection was destroyed instead; null while in flight. */
@@ -70,7 +81,7 @@ export interface LoggedRequest {
 /** What the front of a server (log, faults, latency, auth, write limit) is configured with. */
 export type FrontOptions = Pick<
   ServerOptions,
-  "host" | "port" | "token" | "latencyMs" | "faults" | "writeRateLimit" | "maxBodyBytes"
+  "host" | "port" | "token" | "latencyMs" | "faults" | "writeRateLimit" | "maxBodyBytes" | "requestLog"
 >;
 
 /** A listening front and the in-process controls tests use on it. */

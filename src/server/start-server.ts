@@ -62,6 +62,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return extend(front, controls);
 }
 
+/** Request-log entries an in-process server keeps by default (the oldest are dropped). */
+const DEFAULT_LOG_ENTRIES = 100_000;
+
 /**
  * The server's front: it listens, logs every request, injects faults and latency, checks the
  * token and the write limit, then hands the request to `dispatch`. `startServer` puts the
@@ -74,10 +77,13 @@ export async function startFront(options: FrontOptions, dispatch: Dispatch): Pro
     faults: options.faults ?? null,
     latency: options.latencyMs ?? null,
     writeRateLimit: options.writeRateLimit ?? null,
+    logLimit: options.requestLog === false ? 0 : (options.requestLog?.maxEntries ?? DEFAULT_LOG_ENTRIES),
   });
   const closing = new AbortController();
+  let listening = { host, port: 0 };
   const ctx: PipelineContext = {
     dispatch,
+    listening: () => listening,
     state,
     token: options.token ?? null,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -105,6 +111,7 @@ export async function startFront(options: FrontOptions, dispatch: Dispatch): Pro
   // After start-up, a server-level error (e.g. EMFILE on accept) must not crash the process.
   server.on("error", () => undefined);
   const port = (server.address() as AddressInfo).port;
+  listening = { host, port };
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   let closed: Promise<void> | null = null;

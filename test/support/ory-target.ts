@@ -109,10 +109,10 @@ export async function openOryTarget(embedded: ServerOptions = {}): Promise<OryTa
     if (token !== undefined && headers["authorization"] === undefined)
       headers["authorization"] = `Bearer ${token}`;
     let body: string | undefined = options.rawBody;
-    if (options.json !== undefined) {
-      body = JSON.stringify(options.json);
-      headers["content-type"] ??= "application/json";
-    }
+    if (options.json !== undefined) body = JSON.stringify(options.json);
+    // As keysync and curl -H do: fetch would label a string body text/plain, which the embedded
+    // server refuses for writes (a form can send it cross-site) and Hydra does not look at.
+    if (body !== undefined) headers["content-type"] ??= "application/json";
     for (let attempt = 0; ; attempt++) {
       const base = path.startsWith("/.well-known/") ? publicUrl : url;
       const res = await fetch(`${base}${path}`, {

@@ -1,4 +1,5 @@
 import { isLoopbackHost } from "../../loopback.js";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import { startServer } from "../../server/index.js";
@@ -12,6 +13,7 @@ export interface ServeFlags {
   readonly host: string;
   readonly data?: string | undefined;
   readonly token?: string | undefined;
+  readonly tokenFile?: string | undefined;
   readonly rsaBits: string;
 }
 
@@ -27,12 +29,11 @@ export interface ServeFlags {
 export async function runServe(flags: ServeFlags, { io }: CommandContext): Promise<number> {
   const port = parsePort(flags.port);
   const rsaBits = parseRsaBits(flags.rsaBits);
-  const token = flags.token;
-  if (token?.trim() === "") throw new UsageError("--token must not be empty");
+  const token = await serveToken(flags, io);
   if (!isLoopbackHost(flags.host) && token === undefined) {
     throw new UsageError(
-      `refusing to serve private keys on the non-loopback host ${flags.host} without --token; ` +
-        "add --token, or use --host 127.0.0.1",
+      `refusing to serve private keys on the non-loopback host ${flags.host} without a token; ` +
+        "give a token (--token-file, KEYSYNC_SERVE_TOKEN or --token), or use --host 127.0.0.1",
     );
   }
   const dataFile = flags.data === undefined ? undefined : resolve(io.cwd, flags.data);
@@ -42,6 +43,8 @@ export async function runServe(flags: ServeFlags, { io }: CommandContext): Promi
     rsaBits,
     ...(dataFile === undefined ? {} : { dataFile }),
     ...(token === undefined ? {} : { token }),
+    // Nothing reads the request log of a server run from the command line: keep none.
+    requestLog: false,
   };
   const server = await startServer(options);
   const where = flags.data === undefined ? "in memory" : `keys in ${flags.data}`;
@@ -62,6 +65,38 @@ export async function runServe(flags: ServeFlags, { io }: CommandContext): Promi
   });
   await server.close();
   return 0;
+}
+
+const MAX_TOKEN_FILE_BYTES = 4096;
+
+/**
+ * The bearer token: `--token-file FILE` (first line), `KEYSYNC_SERVE_TOKEN`, or `--token` (which
+ * other local users can read in `ps`). At most one of them.
+ */
+async function serveToken(flags: ServeFlags, io: CommandContext["io"]): Promise<string | undefined> {
+  const fromEnv = io.env["KEYSYNC_SERVE_TOKEN"];
+  const given = [flags.token, flags.tokenFile, fromEnv === "" ? undefined : fromEnv].filter(
+    (t) => t !== undefined,
+  );
+  if (given.length > 1) {
+    throw new UsageError("give the token one way: --token, --token-file or KEYSYNC_SERVE_TOKEN");
+  }
+  let token = flags.token ?? fromEnv;
+  if (flags.tokenFile !== undefined) {
+    const path = resolve(io.cwd, flags.tokenFile);
+    try {
+      // A regular file of a few bytes: never a FIFO that blocks or a device that never ends.
+      const info = await stat(path);
+      if (!info.isFile() || info.size > MAX_TOKEN_FILE_BYTES) throw new Error("not a small regular file");
+      token = (await readFile(path, "utf8")).split(/\r?\n/)[0];
+    } catch {
+      throw new UsageError(
+        `cannot read the token file ${flags.tokenFile} (it must be a regular file of at most ${MAX_TOKEN_FILE_BYTES} bytes)`,
+      );
+    }
+  }
+  if (token !== undefined && token.trim() === "") throw new UsageError("the token must not be empty");
+  return token?.trim();
 }
 
 function parseRsaBits(value: string): number {

@@ -38,7 +38,7 @@ describe("bearer token", () => {
   it("lets the right token through, case-insensitively for the scheme", async () => {
     const ok = await fetch(`${server.url}/admin/keys/s/k`, {
       method: "PUT",
-      headers: { authorization: `bearer ${TOKEN}` },
+      headers: { authorization: `bearer ${TOKEN}`, "content-type": "application/json" },
       body: JSON.stringify(ecJwk("k")),
     });
     expect(ok.status).toBe(200);

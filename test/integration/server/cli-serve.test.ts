@@ -38,9 +38,9 @@ describe("keysync serve (in-process)", () => {
     [["--port", "70000"], /--port must be a whole number from 0 to 65535/],
     [
       ["--host", "0.0.0.0"],
-      /refusing to serve private keys on the non-loopback host 0\.0\.0\.0 without --token/,
+      /refusing to serve private keys on the non-loopback host 0\.0\.0\.0 without a token/,
     ],
-    [["--token", ""], /--token must not be empty/],
+    [["--token", ""], /the token must not be empty/],
   ])("refuses %j with exit 1", async (args, message) => {
     const io = captureIo();
     expect(await main(["serve", ...args], io)).toBe(1);
@@ -90,6 +90,7 @@ describe("keysync serve (built CLI, child process)", () => {
 
     const post = await fetch(`${url ?? ""}/admin/keys/cli`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ alg: "ES256", kid: "k", use: "sig" }),
     });
     expect(post.status).toBe(201);

@@ -19,7 +19,11 @@ beforeEach(async () => {
 afterEach(() => server.close());
 
 const put = (set: string, kid: string) =>
-  fetch(`${server.url}/admin/keys/${set}/${kid}`, { method: "PUT", body: JSON.stringify(ecJwk(kid)) });
+  fetch(`${server.url}/admin/keys/${set}/${kid}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(ecJwk(kid)),
+  });
 const UNRECOGNIZABLE = { error: "error", error_description: "The error is unrecognizable" };
 
 describe("injected faults", () => {
@@ -74,6 +78,7 @@ describe("injected faults", () => {
     const post = () =>
       fetch(`${server.url}/admin/keys/s`, {
         method: "POST",
+        headers: { "content-type": "application/json" },
         body: JSON.stringify({ alg: "ES256", kid: "g", use: "sig" }),
       });
     await expect(post()).rejects.toThrow();

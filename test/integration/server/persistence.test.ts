@@ -17,10 +17,15 @@ describe("--data FILE persistence", () => {
   it("keeps keys and their order across a restart, and new writes stay newest", async () => {
     const first = await startServer({ rsaBits: 2048, dataFile: file });
     for (const kid of ["a", "b"]) {
-      await fetch(`${first.url}/admin/keys/s/${kid}`, { method: "PUT", body: JSON.stringify(ecJwk(kid)) });
+      await fetch(`${first.url}/admin/keys/s/${kid}`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(ecJwk(kid)),
+      });
     }
     await fetch(`${first.url}/admin/keys/s`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ alg: "EdDSA", kid: "g", use: "sig" }),
     });
     const before = await first.keys("s");
@@ -30,7 +35,11 @@ describe("--data FILE persistence", () => {
     const second = await startServer({ rsaBits: 2048, dataFile: file });
     try {
       expect(await second.keys("s")).toEqual(before);
-      await fetch(`${second.url}/admin/keys/s/c`, { method: "PUT", body: JSON.stringify(ecJwk("c")) });
+      await fetch(`${second.url}/admin/keys/s/c`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(ecJwk("c")),
+      });
       expect((await second.keys("s")).map((k) => k.kid)).toEqual(["c", "g", "b", "a"]);
       await fetch(`${second.url}/admin/keys/s`, { method: "DELETE" });
     } finally {
@@ -73,6 +82,7 @@ describe("--data FILE persistence", () => {
       Array.from({ length: 40 }, (_, i) =>
         fetch(`${server.url}/admin/keys/s${i % 4}/k${i}`, {
           method: "PUT",
+          headers: { "content-type": "application/json" },
           body: JSON.stringify(ecJwk(`k${i}`)),
         }),
       ),

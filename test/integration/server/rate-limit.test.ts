@@ -12,7 +12,11 @@ describe("write rate limit (token bucket)", () => {
     server = await startServer({ rsaBits: 2048, writeRateLimit: { perSecond: 1, burst: 3, now: () => now } });
     const url = server.url;
     const put = (kid: string) =>
-      fetch(`${url}/admin/keys/s/${kid}`, { method: "PUT", body: JSON.stringify(ecJwk(kid)) });
+      fetch(`${url}/admin/keys/s/${kid}`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(ecJwk(kid)),
+      });
 
     const allowed = [await put("a"), await put("b"), await put("c")];
     expect(allowed.map((r) => r.status)).toEqual([200, 200, 200]);
@@ -45,6 +49,7 @@ describe("write rate limit (token bucket)", () => {
     expect((await fetch(`${url}/admin/keys/s`, { method: "DELETE" })).status).toBe(204);
     const post = await fetch(`${url}/admin/keys/s`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ alg: "ES256", kid: "k", use: "sig" }),
     });
     expect(post.status).toBe(429);
@@ -54,6 +59,7 @@ describe("write rate limit (token bucket)", () => {
       (
         await fetch(`${url}/admin/keys/s`, {
           method: "POST",
+          headers: { "content-type": "application/json" },
           body: JSON.stringify({ alg: "ES256", kid: "k", use: "sig" }),
         })
       ).status,

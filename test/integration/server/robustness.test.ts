@@ -33,13 +33,22 @@ function raw(
 describe("robustness", () => {
   it("answers 413 for a body over the cap, stores nothing, and keeps serving", async () => {
     const big = JSON.stringify({ ...ecJwk("big"), padding: "x".repeat(200 * 1024) });
-    const res = await fetch(`${server.url}/admin/keys/cap/big`, { method: "PUT", body: big });
+    const res = await fetch(`${server.url}/admin/keys/cap/big`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect(await server.keys("cap")).toEqual([]);
     expect(server.requests.at(-1)).toMatchObject({ status: 413, body: undefined, bodyBytes: big.length });
     expect(
-      (await fetch(`${server.url}/admin/keys/cap/ok`, { method: "PUT", body: JSON.stringify(ecJwk("ok")) }))
-        .status,
+      (
+        await fetch(`${server.url}/admin/keys/cap/ok`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(ecJwk("ok")),
+        })
+      ).status,
     ).toBe(200);
   });
 
