@@ -30,7 +30,11 @@ beforeEach(async () => {
   };
 });
 afterEach(async () => {
-  await new Promise<void>((resolve) => listener.server.close(() => { resolve(); }));
+  await new Promise<void>((resolve) =>
+    listener.server.close(() => {
+      resolve();
+    }),
+  );
 });
 
 const OFF = { NODE_TLS_REJECT_UNAUTHORIZED: "0", KEYSYNC_RETRY_MAX_ATTEMPTS: "1" };

@@ -26,7 +26,11 @@ beforeEach(async () => {
   proxy = { url: `http://127.0.0.1:${port}`, seen, server };
 });
 afterEach(async () => {
-  await new Promise<void>((resolve) => proxy.server.close(() => { resolve(); }));
+  await new Promise<void>((resolve) =>
+    proxy.server.close(() => {
+      resolve();
+    }),
+  );
 });
 
 describe("proxy variables", () => {

@@ -53,7 +53,9 @@ function send(
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, method, path, headers }, (res) => {
       res.resume();
-      res.on("end", () => { resolve(res.statusCode ?? 0); });
+      res.on("end", () => {
+        resolve(res.statusCode ?? 0);
+      });
     });
     req.on("error", reject);
     req.end(body);
@@ -65,7 +67,9 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "keysync-guards-"));
 });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("keysync serve refuses requests a browser page could send", () => {
   it("answers 421 to a Host that is not the address it listens on (DNS rebinding), and serves its own", async () => {
