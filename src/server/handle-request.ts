@@ -194,6 +194,9 @@ function describe(route: Route): Pick<LogEntry, "operation" | "setId" | "kid"> {
     case "jwks":
       return { operation: "discoverJsonWebKeys", setId: null, kid: null };
     case "redirect":
+    case "admin-alias":
+    case "options":
+    case "method-not-allowed":
     case "not-found":
     case "bad-uri":
       return { operation: null, setId: null, kid: null };

@@ -78,9 +78,9 @@ describe("PUT /admin/keys/{set}/{kid}", () => {
     expectSuccessJson(res, 200);
     expect(res.json).not.toHaveProperty("kid");
     expect(kids(await contract.api.getSet(set, { skipResponseSchema: true }))).toEqual([undefined, "keep"]);
-    // `GET …/{set}/` is the *set* route (trailing slash trimmed, §13.4), not "the key with kid ''".
+    // There is no "key with kid ''" route: `GET …/{set}/` redirects to the set route.
     const slash = await contract.target.request("GET", `/admin/keys/${set}/`);
-    expect(kids(slash)).toEqual([undefined, "keep"]);
+    expect([slash.status, slash.headers.get("location")]).toEqual([301, `/admin/keys/${set}`]);
   });
 
   it("answers 400 'malformed' for an empty body, invalid JSON, or a key without kty", async () => {

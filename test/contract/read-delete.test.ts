@@ -94,11 +94,15 @@ describe("DELETE", () => {
     expect((await contract.api.deleteSet(contract.target.newSet("never"))).status).toBe(204);
   });
 
-  it("deletes the whole set when the kid is empty: DELETE …/{set}/ is the set route (§0.5, §13.4)", async () => {
+  it("redirects DELETE …/{set}/ (an empty kid) to the set route: only a client that follows deletes the set", async () => {
     const set = contract.target.newSet("delete-empty-kid");
     await contract.api.setKey(set, "a", ecJwk("a"));
     await contract.api.setKey(set, "b", ecJwk("b"));
-    expect((await contract.target.request("DELETE", `/admin/keys/${set}/`)).status).toBe(204);
+    const manual = await contract.target.request("DELETE", `/admin/keys/${set}/`);
+    expect([manual.status, manual.headers.get("location")]).toEqual([307, `/admin/keys/${set}`]);
+    expect(kids(await contract.api.getSet(set))).toEqual(["b", "a"]);
+    const followed = await contract.target.request("DELETE", `/admin/keys/${set}/`, { redirect: "follow" });
+    expect(followed.status).toBe(204);
     expectHydraError(await contract.api.getSet(set), 404, SET_NOT_FOUND);
   });
 });

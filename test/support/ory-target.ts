@@ -1,3 +1,5 @@
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { randomBytes } from "node:crypto";
 import { startServer } from "../../src/server/index.js";
 import type { RunningServer, ServerOptions } from "../../src/server/index.js";
@@ -51,6 +53,11 @@ export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Default "manual", so redirects can be asserted. */
   readonly redirect?: "manual" | "follow";
+  /**
+   * Send the path byte for byte (node:http, never following redirects): fetch resolves `.`
+   * and `..` segments, `%2e` included, before a request leaves.
+   */
+  readonly verbatimPath?: boolean;
 }
 
 export interface HttpResult {
@@ -115,6 +122,7 @@ export async function openOryTarget(embedded: ServerOptions = {}): Promise<OryTa
     if (body !== undefined) headers["content-type"] ??= "application/json";
     for (let attempt = 0; ; attempt++) {
       const base = path.startsWith("/.well-known/") ? publicUrl : url;
+      if (options.verbatimPath === true) return await verbatimRequest(base, method, path, headers, body);
       const res = await fetch(`${base}${path}`, {
         method,
         headers,
@@ -161,4 +169,33 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** One request whose path goes out exactly as given (see `RequestOptions.verbatimPath`). */
+async function verbatimRequest(
+  base: string,
+  method: string,
+  path: string,
+  headers: Readonly<Record<string, string>>,
+  body: string | undefined,
+): Promise<HttpResult> {
+  const origin = new URL(base);
+  const send = origin.protocol === "https:" ? httpsRequest : httpRequest;
+  return await new Promise<HttpResult>((resolve, reject) => {
+    const req = send({ host: origin.hostname, port: origin.port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", reject);
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        const out = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) out.set(name, Array.isArray(value) ? value.join(", ") : value);
+        }
+        resolve({ status: res.statusCode ?? 0, headers: out, text, json: parseJson(text) });
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }

@@ -121,16 +121,16 @@ describe("injected faults", () => {
       seen.push(r);
       return null;
     });
-    await put("my%20set", "k%2F1");
+    await put("my%20set", "k%3A1");
     await fetch(`${server.url}/nowhere`);
     expect(seen).toEqual([
       {
         seq: 1,
         method: "PUT",
-        path: "/admin/keys/my%20set/k%2F1",
+        path: "/admin/keys/my%20set/k%3A1",
         operation: "setJsonWebKey",
         setId: "my set",
-        kid: "k/1",
+        kid: "k:1",
       },
       { seq: 2, method: "GET", path: "/nowhere", operation: null, setId: null, kid: null },
     ]);

@@ -42,9 +42,12 @@ describe("the request log", () => {
         fault: null,
         committedStatus: null,
       },
+      // fetch follows the router's redirects, and each hop is a request of its own.
+      expect.objectContaining({ method: "GET", path: "/keys/my%20set/", operation: null, status: 301 }),
+      expect.objectContaining({ method: "GET", path: "/keys/my%20set", operation: null, status: 307 }),
       expect.objectContaining({
         method: "GET",
-        path: "/keys/my%20set/",
+        path: "/admin/keys/my%20set",
         operation: "getJsonWebKeySet",
         setId: "my set",
         kid: null,
