@@ -3,6 +3,7 @@
  * (research/reliability.md §4: leaks come from error messages that echo bodies). Nothing a
  * server wrote reaches a message without passing through `scrubServerText`.
  */
+import { UNSAFE_CHARACTERS } from "../text/unsafe-characters.js";
 
 /** Longest server-supplied text kept in a message. */
 export const MAX_SERVER_TEXT = 200;
@@ -13,14 +14,6 @@ export const MAX_SERVER_TEXT = 200;
  */
 const LONG_RUN = /[A-Za-z0-9+/_=-]{16,}/g;
 const REDACTED = "[redacted]";
-/**
- * C0 and C1 controls, line separators, and the bidi controls (U+061C, U+200E/F, U+202A–E,
- * U+2066–9) that reorder what a terminal shows.
- */
-const UNSAFE_CHARACTERS =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
 /**
  * Makes server text safe to show: drops control characters and bidi controls, replaces every run of ≥ 16
  * base64(url) characters with `[redacted]`, removes each of `secrets` wherever it still occurs,

@@ -5,7 +5,14 @@
  * backslash-escaped, and the hidden marker is encoded so it cannot close its HTML comment.
  */
 
+import { escapeUnsafeInline } from "../text/unsafe-characters.js";
+
 const LINE_BREAKS = /\r\n|\r|\n|\u2028|\u2029/g;
+
+/** Line breaks become spaces; every other control or bidi character becomes its `\uXXXX` escape. */
+function flatten(text: string): string {
+  return escapeUnsafeInline(text.replace(LINE_BREAKS, " "));
+}
 
 /**
  * An inline code span holding `text` verbatim, whatever it contains. The fence is one backtick
@@ -14,7 +21,7 @@ const LINE_BREAKS = /\r\n|\r|\n|\u2028|\u2029/g;
  * In a table cell pass `inTable`: GFM splits cells on `|` even inside code spans.
  */
 export function codeSpan(text: string, inTable = false): string {
-  let body = text.replace(LINE_BREAKS, " ");
+  let body = flatten(text);
   if (inTable) body = body.replaceAll("|", "\\|");
   const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
@@ -32,7 +39,7 @@ const INLINE_SPECIALS = /[\\`*_[\]<>|~&]/g;
  * become a heading, quote or nested list. Line breaks become spaces.
  */
 export function escapeText(text: string): string {
-  const flat = text.replace(LINE_BREAKS, " ").replace(INLINE_SPECIALS, (c) => `\\${c}`);
+  const flat = flatten(text).replace(INLINE_SPECIALS, (c) => `\\${c}`);
   return flat.replace(/^(\s*)([#>+=-])/, "$1\\$2").replace(/^(\s*\d+)([.)])/, "$1\\$2");
 }
 
@@ -41,11 +48,7 @@ export function escapeText(text: string): string {
  * entities, line breaks as spaces.
  */
 export function escapeHtml(text: string): string {
-  return text
-    .replace(LINE_BREAKS, " ")
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;");
+  return flatten(text).replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
 /**

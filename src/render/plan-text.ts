@@ -1,6 +1,7 @@
 import type { Style } from "../cli/style.js";
 import type { KeyJson, PlanJson, ResourceChangeJson, SetJson } from "./plan-json.js";
 import { hasChanges } from "./plan-json.js";
+import { escapeUnsafeInline } from "../text/unsafe-characters.js";
 
 /**
  * The human plan (contract §6): Terraform-shaped blocks per change, sets sorted by ID and each
@@ -160,7 +161,8 @@ function value(v: unknown, name?: keyof KeyJson): string {
   if ((v === null || v === undefined) && (name === "thumbprint" || name === "size"))
     return "(known after apply)";
   if (v === null || v === undefined) return "null";
-  return typeof v === "string" ? `"${v}"` : JSON.stringify(v);
+  // JSON-quoted like Terraform shows strings, and nothing in it can drive the terminal.
+  return escapeUnsafeInline(JSON.stringify(v));
 }
 
 function asKey(v: KeyJson | SetJson | null): KeyJson | null {

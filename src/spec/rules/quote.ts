@@ -1,13 +1,15 @@
+import { escapeUnsafeInline } from "../../text/unsafe-characters.js";
+
 /**
- * Quotes a name the user wrote (a set ID, kid, field, alg) for a message: JSON-escaped, so
- * control characters cannot forge output lines, and cut to `max` characters.
+ * Quotes a name the user wrote (a set ID, kid, field, alg) for a message: JSON-escaped, C1 and
+ * bidi controls too, so nothing in it can forge or reorder output lines; cut to `max` characters.
  *
  * Only for names. Never pass anything that could be key material, an env var's value or file
  * content: messages must not echo secrets (contract §4).
  */
 export function quote(value: string, max = 40): string {
   const cut = value.length > max ? `${value.slice(0, max)}…` : value;
-  return JSON.stringify(cut);
+  return escapeUnsafeInline(JSON.stringify(cut));
 }
 
 /** "a number", "a list", "empty": what a YAML value is, for "must be a string, not …" messages. */

@@ -1,3 +1,5 @@
+import { hasUnsafeCharacters } from "../../text/unsafe-characters.js";
+
 /**
  * Where a `source` key's material comes from. `ref` is the reference exactly as written; it
  * names the key in messages (a file path or a variable name, never the material).
@@ -23,8 +25,13 @@ export function parseSourceRef(value: unknown): SourceRefResult {
   }
   if (value.startsWith("file:")) {
     const path = value.slice("file:".length);
-    if (path.trim() === "" || /[\0\r\n]/.test(path)) {
+    if (path.trim() === "" || /[\r\n]/.test(path)) {
       return problem("source file: needs a path on one line, e.g. file:keys/partner.pem");
+    }
+    // The path names the key in every message about it; one that could drive a terminal or
+    // reorder a line is refused here, before anything looks for the file.
+    if (hasUnsafeCharacters(path)) {
+      return problem("source file: paths may not hold control characters or bidi controls");
     }
     return { ok: true, ref: { kind: "file", ref: value, path } };
   }
