@@ -73,8 +73,8 @@ describe("Hydra v2.3.0 signs", () => {
 
   it("with a re-PUT key at once: a PUT of an existing kid, same material, makes it the newest", async () => {
     const before = (await live(ACCESS)).find((k) => k.kid === "fact-a");
-    expect(before).toBeDefined();
-    await put(ACCESS, before!);
+    if (before === undefined) throw new Error("fact-a is not live");
+    await put(ACCESS, before);
     expect((await live(ACCESS))[0]?.kid).toBe("fact-a");
     expect(await verifiedKid(await accessToken())).toBe("fact-a");
   });
@@ -102,7 +102,8 @@ describe("Hydra v2.3.0 regenerates a reserved set", () => {
     const keys = await live(ACCESS);
     expect(keys.map((k) => k.kid)).toEqual([kid]);
     expect(kid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    const key = keys[0]!;
+    const [key] = keys;
+    if (key === undefined) throw new Error("no key was generated");
     expect([key.kty, key.alg, key.use, typeof key.d]).toEqual(["RSA", "RS256", "sig", "string"]);
     expect(Buffer.from(String(key.n), "base64url").length * 8).toBe(4096);
   });

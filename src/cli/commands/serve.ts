@@ -95,7 +95,7 @@ async function serveToken(flags: ServeFlags, io: CommandContext["io"]): Promise<
       );
     }
   }
-  if (token !== undefined && token.trim() === "") throw new UsageError("the token must not be empty");
+  if (token?.trim() === "") throw new UsageError("the token must not be empty");
   return token?.trim();
 }
 
