@@ -1,5 +1,6 @@
 import type { ActionStep, ApplyHooks } from "../apply/hooks.js";
 import { addressOf } from "../apply/apply-plan.js";
+import { hidesThumbprint } from "../jwk/describe-key.js";
 import { assertNever } from "../errors.js";
 import type { OutputStream } from "./io.js";
 import type { Style } from "./style.js";
@@ -37,7 +38,7 @@ export function progressHooks(stream: OutputStream, style: Style, total: number)
             ? "Created"
             : "Replaced";
       line(
-        `${addressOf(action)}: ${style("green", what)}${thumbprint === null ? "" : ` [thumbprint ${thumbprint}]`}`,
+        `${addressOf(action)}: ${style("green", what)}${thumbprint === null || hidden(action) ? "" : ` [thumbprint ${thumbprint}]`}`,
       );
     },
     onFailed(action, message) {
@@ -66,4 +67,20 @@ export function progressHooks(stream: OutputStream, style: Style, total: number)
       );
     },
   };
+}
+
+/** An action on a symmetric key: its fingerprint is never printed (describe-key.ts). */
+function hidden(action: Parameters<ApplyHooks["onDone"]>[0]): boolean {
+  switch (action.kind) {
+    case "generate":
+    case "regenerate":
+    case "upload":
+      return hidesThumbprint(action.after.kty);
+    case "delete-key":
+      return hidesThumbprint(action.before.kty);
+    case "delete-set":
+      return true;
+    default:
+      return assertNever(action, "action");
+  }
 }

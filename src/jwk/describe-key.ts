@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, scryptSync } from "node:crypto";
 import { curveBits } from "./algorithms.js";
 import type { Jwk } from "./jwk.js";
 import { hasPrivateMaterial } from "./jwk.js";
@@ -33,11 +33,38 @@ const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * RFC 7638 SHA-256 thumbprint, identical for a private key and its public part. Computed with
+ * RFC 7638 SHA-256 thumbprint, identical for a private key and its public part; for an `oct`
+ * key a salted scrypt fingerprint instead (`symmetricFingerprint`). Computed with
  * node:crypto synchronously: a plan thumbprints every live key, and jose's WebCrypto digest cost
  * several times more per key (tests check this against jose's own calculateJwkThumbprint).
  */
 export function thumbprintOf(jwk: Jwk): string {
+  const canonical = canonicalMembers(jwk);
+  if (jwk.kty === "oct") return symmetricFingerprint(canonical);
+  return createHash("sha256").update(canonical).digest("base64url");
+}
+
+/**
+ * What stands for a symmetric key's thumbprint. RFC 7638's is an unsalted SHA-256 of the
+ * secret, so a plan, a PR comment or a state file that showed it would let anyone test guesses
+ * of a passphrase-derived HMAC key at billions per second. keysync still needs a fingerprint to
+ * tell whether the material changed, so it keeps a salted scrypt hash (about 16 MiB and tens of
+ * milliseconds per guess) and never prints even that (`hidesThumbprint`).
+ */
+function symmetricFingerprint(canonical: string): string {
+  // 32 bytes: base64url of the same length as a SHA-256 thumbprint, so files keep one shape.
+  return scryptSync(canonical, SYMMETRIC_SALT, 32, { N: 2 ** 14, r: 8, p: 1 }).toString("base64url");
+}
+
+const SYMMETRIC_SALT = "keysync symmetric key fingerprint v1";
+
+/** Whether a key of this type has its fingerprint hidden from every output (`oct`: see above). */
+export function hidesThumbprint(kty: string): boolean {
+  return kty === "oct";
+}
+
+/** RFC 7638 §3.2's JSON of the required members, in lexicographic order, without whitespace. */
+function canonicalMembers(jwk: Jwk): string {
   const members = THUMBPRINT_MEMBERS[jwk.kty];
   if (members === undefined) throw new TypeError("unsupported key type for a JWK thumbprint");
   const parts: string[] = [];
@@ -47,9 +74,7 @@ export function thumbprintOf(jwk: Jwk): string {
       throw new TypeError(`JWK member ${name} missing or not a string`);
     parts.push(`${JSON.stringify(name)}:${JSON.stringify(value)}`);
   }
-  return createHash("sha256")
-    .update(`{${parts.join(",")}}`)
-    .digest("base64url");
+  return `{${parts.join(",")}}`;
 }
 
 function stringOrNull(value: unknown): string | null {

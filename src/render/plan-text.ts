@@ -2,6 +2,7 @@ import type { Style } from "../cli/style.js";
 import type { KeyJson, PlanJson, ResourceChangeJson, SetJson } from "./plan-json.js";
 import { hasChanges } from "./plan-json.js";
 import { escapeUnsafeInline } from "../text/unsafe-characters.js";
+import { hidesThumbprint } from "../jwk/describe-key.js";
 
 /**
  * The human plan (contract §6): Terraform-shaped blocks per change, sets sorted by ID and each
@@ -141,6 +142,15 @@ function attributes(before: KeyJson | null, after: KeyJson | null, glyph: string
     )
       continue;
     const key = label(name).padEnd(width);
+    if (name === "thumbprint" && [before, after].some((k) => k !== null && hidesThumbprint(k.kty))) {
+      // A symmetric key's fingerprint stays in the plan file for the check at apply, never here.
+      const hidden = "(symmetric key: not shown)";
+      if (before === null || after === null) {
+        lines.push(`      ${style(glyph === "+" ? "green" : "red", glyph)} ${key} = ${hidden}`);
+      } else if (String(was) === String(will)) lines.push(`        ${key} = ${hidden}`);
+      else lines.push(`      ${style("yellow", glyph)} ${key} = ${hidden} -> ${hidden}`);
+      continue;
+    }
     if (before !== null && after !== null) {
       if (name === "source") lines.push(`        ${key} = ${value(will)}`);
       else if (String(was) === String(will)) lines.push(`        ${key} = ${value(was)}`);

@@ -1,5 +1,6 @@
 import { StateError, UsageError } from "../../errors.js";
 import { forgetSets } from "../../state/forget-sets.js";
+import { hidesThumbprint } from "../../jwk/describe-key.js";
 import { ID_RULE, isSafeId } from "../../jwk/key-id.js";
 import { StateStore } from "../../state/store.js";
 import type { ManagedKey } from "../../state/types.js";
@@ -73,7 +74,8 @@ export async function runStateRm(
 }
 
 function keyRow(key: ManagedKey): string[] {
-  return [key.kid, key.kty, key.alg ?? "-", key.use ?? "-", key.origin, key.thumbprint];
+  const thumbprint = hidesThumbprint(key.kty) ? "(symmetric: not shown)" : key.thumbprint;
+  return [key.kid, key.kty, key.alg ?? "-", key.use ?? "-", key.origin, thumbprint];
 }
 
 function checkIds(ids: readonly string[]): void {

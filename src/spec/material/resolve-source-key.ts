@@ -1,4 +1,4 @@
-import { describeKey, thumbprintOf } from "../../jwk/describe-key.js";
+import { describeKey, hidesThumbprint, thumbprintOf } from "../../jwk/describe-key.js";
 import { keyFitProblems } from "../rules/key-fit.js";
 import { resolveKeyMeta } from "../rules/key-meta.js";
 import type { ResolvedSourceKey } from "../rules/resolved-key.js";
@@ -40,6 +40,11 @@ export async function resolveSourceKey(
   const fit = keyFitProblems(material.jwk, meta.meta.alg, meta.meta.use);
   if (fit.length > 0) return fail(fit);
 
+  // The default kid is the thumbprint, which for a symmetric key would be a hash of its secret
+  // in every plan, PR comment and JWKS; such a key must be named (spec `kid` or the file's own).
+  if (meta.meta.kid === null && hidesThumbprint(material.jwk.kty)) {
+    return fail([SYMMETRIC_NEEDS_KID]);
+  }
   const kidValue = meta.meta.kid ?? thumbprintOf(material.jwk);
   const { alg } = meta.meta;
   const facts = describeKey(toUploadJwk(material.jwk, { kid: kidValue, alg, use: meta.meta.use }), kidValue);
@@ -55,3 +60,6 @@ export async function resolveSourceKey(
     },
   };
 }
+
+const SYMMETRIC_NEEDS_KID =
+  "holds a symmetric (oct) key without a kid: give it a kid in the spec (keysync does not name a secret key after its hash)";

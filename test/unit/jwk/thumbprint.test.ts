@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { calculateJwkThumbprint } from "jose";
 import type { JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { thumbprintOf } from "../../../src/jwk/describe-key.js";
+import { hidesThumbprint, thumbprintOf } from "../../../src/jwk/describe-key.js";
 import type { Jwk } from "../../../src/jwk/jwk.js";
 import { PRIVATE_MEMBERS } from "../../../src/jwk/jwk.js";
 
@@ -28,7 +28,6 @@ const privateJwks = (): { label: string; jwk: Jwk }[] => [
     jwk: generateKeyPairSync("ec", { namedCurve: crv }).privateKey.export({ format: "jwk" }) as Jwk,
   })),
   { label: "OKP Ed25519", jwk: generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }) as Jwk },
-  { label: "oct", jwk: { kty: "oct", k: randomBytes(32).toString("base64url") } },
 ];
 
 describe("thumbprintOf", () => {
@@ -49,6 +48,19 @@ describe("thumbprintOf", () => {
         expect(thumbprintOf(pub), `${label} public part`).toBe(expected);
       }
     }
+  });
+
+  it("fingerprints an oct key with salted scrypt, never the RFC 7638 SHA-256 of its secret", async () => {
+    const secret = { kty: "oct", k: randomBytes(32).toString("base64url") };
+    const rfc = await calculateJwkThumbprint(secret, "sha256");
+    const fingerprint = thumbprintOf({ ...secret, kid: "k1", alg: "HS256" });
+    expect(fingerprint).not.toBe(rfc);
+    expect(fingerprint).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Still a fingerprint: the same secret gives the same value, another secret another one.
+    expect(thumbprintOf(secret)).toBe(fingerprint);
+    expect(thumbprintOf({ kty: "oct", k: randomBytes(32).toString("base64url") })).not.toBe(fingerprint);
+    expect(hidesThumbprint("oct")).toBe(true);
+    expect(["RSA", "EC", "OKP"].map(hidesThumbprint)).toEqual([false, false, false]);
   });
 
   it.each<[string, Jwk]>([
