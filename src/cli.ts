@@ -15,19 +15,32 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
 
 async function run(args: readonly string[]): Promise<number> {
   const { main } = await import("./cli/main.js");
+  const { GRACE_MS, Interrupts } = await import("./cli/interrupt.js");
+  const { releaseHeldLocksSync } = await import("./state/held-locks.js");
 
+  // Signals (cli/interrupt.ts decides, this carries it out). Every way out that skips the
+  // command's own ending removes this process's state lock first: process.exit runs nothing
+  // asynchronous, so the release is synchronous.
   const controller = new AbortController();
-  let interrupts = 0;
+  const interrupts = new Interrupts();
+  let finished = false;
+  const exitNow = (code: number): never => {
+    releaseHeldLocksSync();
+    process.exit(code);
+  };
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     process.on(sig, () => {
-      interrupts += 1;
-      if (interrupts > 1) {
-        process.stderr.write(
-          "\nSecond interrupt: exiting now. The state file holds every completed action.\n",
-        );
-        process.exit(sig === "SIGINT" ? 130 : 143);
-      }
+      const reaction = interrupts.receive(sig);
+      if (reaction.notice !== null) process.stderr.write(`\n${reaction.notice}\n`);
+      if (reaction.kind === "exit-now") exitNow(reaction.code);
       controller.abort(sig);
+      // Bounded: whatever the command is stuck on (a server that never answers), the process
+      // ends. Unref'd, so a stop that finishes in time exits as soon as it is done.
+      setTimeout(() => {
+        if (finished) exitNow(Number(process.exitCode ?? 0));
+        process.stderr.write(`${Interrupts.graceOverNotice()}\n`);
+        exitNow(reaction.code);
+      }, GRACE_MS).unref();
     });
   }
 
@@ -61,7 +74,8 @@ async function run(args: readonly string[]): Promise<number> {
     signal: controller.signal,
   };
 
-  const code = await main(args, io);
+  const code = await main(args, io, interrupts);
+  finished = true;
   rl?.close();
   // Let stdout drain before exiting (the caller sets process.exitCode): process.exit() would cut
   // off output piped to a slow reader.

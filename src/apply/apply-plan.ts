@@ -39,6 +39,11 @@ export interface ApplyDeps {
   /** Aborted on SIGINT/SIGTERM: requests in flight finish, nothing new starts. */
   readonly signal: AbortSignal;
   readonly hooks: ApplyHooks;
+  /**
+   * Told how many requests are in flight (sent, not yet answered) each time that changes, so an
+   * interrupt can say how many it is waiting for.
+   */
+  readonly onInFlight?: (count: number) => void;
 }
 
 /**
@@ -57,12 +62,15 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
 
   await deps.state.update((s) => plan.forgotten.reduce(forgetSet, withTarget(s, plan.target)));
 
+  const inFlight = { count: 0 };
   const limit = pLimit(deps.parallelism);
   // A set holds its place among the `parallelism` only while it sends requests: waiting for its
   // last outcomes to reach the disk (and refreshing its records) happens outside the limit, so
   // the next set starts sending meanwhile. Every set is finished before this returns.
   const outcomes = await Promise.all(
-    plan.sets.map((set) => limit(() => sendSet(set, plan.target, deps)).then((sent) => finishSet(set, sent))),
+    plan.sets.map((set) =>
+      limit(() => sendSet(set, plan.target, deps, inFlight)).then((sent) => finishSet(set, sent)),
+    ),
   );
   // Collected per set and merged in plan order, so the report is deterministic.
   for (const o of outcomes) {
@@ -87,9 +95,14 @@ interface SentSet {
 }
 
 /** Runs a set's actions in order, up to the first failure. */
-async function sendSet(set: SetPlan, target: string, baseDeps: ApplyDeps): Promise<SentSet> {
+async function sendSet(
+  set: SetPlan,
+  target: string,
+  baseDeps: ApplyDeps,
+  inFlight: { count: number },
+): Promise<SentSet> {
   const outcome: SetOutcome = { done: [], failed: [], notAttempted: [] };
-  const deps: SetDeps = { ...baseDeps, outcomeWrites: [], ahead: null };
+  const deps: SetDeps = { ...baseDeps, outcomeWrites: [], ahead: null, inFlight };
   const actions = set.entries.filter(isAction);
   let stopped = false;
   for (const [i, action] of actions.entries()) {
@@ -141,6 +154,8 @@ interface SetDeps extends ApplyDeps {
   readonly outcomeWrites: Promise<void>[];
   /** The next step's intent, recorded while the current step's request was in flight. */
   ahead: { readonly intent: Intent; readonly durable: Promise<void> } | null;
+  /** Requests of the whole apply sent and not yet answered (shared by every set). */
+  readonly inFlight: { count: number };
 }
 
 /**
@@ -282,12 +297,24 @@ async function step<T>(
     durable.catch(() => undefined);
     deps.ahead = { intent: following, durable };
   }
-  const { value, record } = await send();
+  const { value, record } = await counted(deps, send);
   const written = deps.state.update((s) => removeIntent(record(s), intent));
   // Mark it handled now (Node kills the process on an unhandled rejection); the set awaits it later.
   written.catch(() => undefined);
   deps.outcomeWrites.push(written);
   return value;
+}
+
+/** Runs one request, counted as in flight (`ApplyDeps.onInFlight`) until it settles. */
+async function counted<T>(deps: SetDeps, send: () => Promise<T>): Promise<T> {
+  deps.inFlight.count += 1;
+  deps.onInFlight?.(deps.inFlight.count);
+  try {
+    return await send();
+  } finally {
+    deps.inFlight.count -= 1;
+    deps.onInFlight?.(deps.inFlight.count);
+  }
 }
 
 /** The kid an intent writes, or null for a whole-set deletion. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { KeysyncError, UsageError } from "../errors.js";
 import { KEYSYNC_VERSION } from "../version.js";
+import { Interrupts } from "./interrupt.js";
 import type { Io } from "./io.js";
 import { DEFAULT_PARALLELISM, parseParallelism } from "./options.js";
 
@@ -8,14 +9,21 @@ import { DEFAULT_PARALLELISM, parseParallelism } from "./options.js";
 export interface CommandContext {
   readonly io: Io;
   readonly noColor: boolean;
+  /** How SIGINT/SIGTERM are answered; `io.signal` is what tells a command to stop. */
+  readonly interrupts: Interrupts;
 }
 
 /**
  * Runs keysync with `argv` (without node and script) and returns the exit code. A new commander
  * program per call, with exits and output redirected into `io`, so tests can run it in-process.
+ * `interrupts` is the process's signal policy (cli.ts); in-process callers may leave it out.
  * Command modules are imported lazily: `keysync --version` must not load ajv, axios or jose.
  */
-export async function main(argv: readonly string[], given: Io): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  given: Io,
+  interrupts: Interrupts = new Interrupts(),
+): Promise<number> {
   let exitCode = 0;
   // On a GitHub Actions runner every line any command prints goes through the workflow-command
   // filter (a set ID may be "::error::…"); loaded only there, so other start-ups stay lean.
@@ -24,7 +32,7 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
       ? (await import("./github/ci-surface.js")).ciSurfaceFor(given).io
       : given;
   const noColor = argv.includes("--no-color");
-  const ctx: CommandContext = { io, noColor };
+  const ctx: CommandContext = { io, noColor, interrupts };
   const done = (code: number): void => {
     exitCode = code;
   };

@@ -68,8 +68,17 @@ export function formatLockInfo(info: LockInfo): string {
 
 /** One line naming a holder: `lock ID X, operation "apply", held by u@h (pid 7 on h) since T`. */
 export function describeLockHolder(info: LockInfo): string {
+  return `lock ID ${info.ID}, ${describeHolder(info)}`;
+}
+
+/**
+ * The holder without its lock ID: `operation "apply", held by u@h (pid 7 on h) since T`. For
+ * messages to someone who has not shown they know the ID (a wrong `force-unlock` ID): the ID
+ * is the confirmation, so it must not be handed out in the refusal.
+ */
+export function describeHolder(info: LockInfo): string {
   return (
-    `lock ID ${info.ID}, operation "${info.Operation}", held by ${info.Who} ` +
+    `operation "${info.Operation}", held by ${info.Who} ` +
     `(pid ${info.PID} on ${info.Host}) since ${info.Created}`
   );
 }

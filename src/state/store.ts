@@ -1,15 +1,25 @@
 import { randomUUID } from "node:crypto";
-import { access, readFile, realpath } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import { FileError, InternalError, StateError } from "../errors.js";
 import { KEYSYNC_VERSION } from "../version.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { newState, parseState, serializeState, withoutSerial } from "./codec.js";
-import { describeFsError, errnoCode } from "./describe-fs-error.js";
+import { describeFsError } from "./describe-fs-error.js";
+import { readRegularFile } from "./read-regular-file.js";
+import { canonicalStatePath } from "./real-path.js";
 import { removeOrphanTemps } from "./temp-files.js";
 import type { State } from "./types.js";
 
 /** Suffix of the copy of the state as it was before a run's first write (Terraform's `.backup`). */
 export const BACKUP_SUFFIX = ".backup";
+
+/**
+ * State files larger than this are refused unread. The largest state the benchmarks make (10,000
+ * sets, as many as a spec under its 1 MiB cap can declare, 2 keys each) is 5.5 MiB; with 3 keys
+ * and 255-character IDs it is 17 MiB. 64 MiB is also the cap on saved plans, which hold more
+ * per key than the state does.
+ */
+export const MAX_STATE_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Waiter for a queued `update`: settled once a write holding its change is on disk (or failed). */
 interface Waiter {
@@ -75,19 +85,26 @@ export class StateStore {
    * orphan temp files that dead keysync processes left beside it.
    *
    * Throws `StateError` when the file is not a state keysync can use (the message names the file
-   * and the problem; the file is left untouched) and `FileError` when it cannot be read.
+   * and the problem; the file is left untouched) and `FileError` when it cannot be read or is not
+   * a regular file of at most `MAX_STATE_FILE_BYTES` (a FIFO is refused without waiting on it,
+   * a device such as /dev/zero without reading it).
    */
   static async open(path: string, display: string): Promise<StateStore> {
-    const target = await realpath(path).catch(() => path);
+    // The same name the lock is derived from (lock.ts), so the file written is the one locked.
+    const target = await canonicalStatePath(path);
     await removeOrphanTemps(target);
     await removeOrphanTemps(target + BACKUP_SUFFIX);
-    let bytes: Uint8Array;
+    let read;
     try {
-      bytes = await readFile(target);
+      read = await readRegularFile(target, MAX_STATE_FILE_BYTES, "state files");
     } catch (error: unknown) {
-      if (errnoCode(error) === "ENOENT") return new StateStore(target, display, newState(randomUUID()), null);
       throw new FileError(`cannot read the state file ${display}: ${describeFsError(error)}`);
     }
+    if (read.kind === "absent") return new StateStore(target, display, newState(randomUUID()), null);
+    if (read.kind === "refused") {
+      throw new FileError(`the state file ${display} ${read.reason}; keysync left it untouched`);
+    }
+    const { bytes } = read;
     try {
       return new StateStore(target, display, parseState(decodeUtf8(bytes, display), display), bytes);
     } catch (error: unknown) {

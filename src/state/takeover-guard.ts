@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { link, readFile, rename, rm, stat } from "node:fs/promises";
+import { link, lstat, rename, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { createExclusive } from "./atomic-write.js";
 import { errnoCode } from "./describe-fs-error.js";
+import { MAX_LOCK_FILE_BYTES } from "./held-locks.js";
 import { isProcessAlive } from "./is-process-alive.js";
+import { readRegularFile } from "./read-regular-file.js";
 import { tempPathFor } from "./temp-files.js";
 
 /** A guard older than this is abandoned: holders keep it for milliseconds, never seconds. */
@@ -44,11 +46,12 @@ export async function takeGuard(guardPath: string): Promise<TakeoverGuard | null
 }
 
 async function removeAbandoned(guardPath: string): Promise<boolean> {
-  let text: string;
+  let text: string | null;
   let mtimeMs: number;
   try {
-    text = await readFile(guardPath, "utf8");
-    mtimeMs = (await stat(guardPath)).mtimeMs;
+    text = await guardText(guardPath);
+    if (text === null) return true;
+    mtimeMs = (await lstat(guardPath)).mtimeMs;
   } catch (error: unknown) {
     if (errnoCode(error) === "ENOENT") return true;
     throw error;
@@ -71,7 +74,7 @@ async function removeIfContent(path: string, text: string): Promise<boolean> {
     if (errnoCode(error) === "ENOENT") return true;
     throw error;
   }
-  const moved = await readFile(aside, "utf8").catch(() => null);
+  const moved = await guardText(aside).catch(() => null);
   if (moved !== text) await link(aside, path).catch(() => undefined);
   await rm(aside, { force: true });
   return moved === text;
@@ -87,3 +90,16 @@ function parseGuard(text: string): { pid: number; host: string } | null {
     return null;
   }
 }
+
+/**
+ * What a guard holds: its text, null when it is gone, or `NOT_A_GUARD` for anything that is not
+ * a small regular file (a FIFO must not hang the takeover; it is abandoned after the usual age).
+ */
+async function guardText(path: string): Promise<string | null> {
+  const read = await readRegularFile(path, MAX_LOCK_FILE_BYTES, "lock files");
+  if (read.kind === "absent") return null;
+  return read.kind === "bytes" ? Buffer.from(read.bytes).toString("utf8") : NOT_A_GUARD;
+}
+
+/** Never the text of a guard keysync wrote (those are JSON). */
+const NOT_A_GUARD = "\u0000not a regular file";

@@ -233,13 +233,22 @@ describe("keysync force-unlock", () => {
     expect(await names()).toEqual([]);
   });
 
-  it("refuses a wrong ID, naming the holder, and keeps the lock", async () => {
+  it("refuses a wrong ID, naming the holder but never printing its lock ID, and keeps the lock", async () => {
     const { info } = await holdLock();
-    const result = await cli("force-unlock", "00000000-0000-4000-8000-000000000000");
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("does not match the lock on keysync.state.json");
-    expect(result.stderr).toContain(info.ID);
-    expect(await names()).toEqual(["keysync.state.json.lock"]);
+    // A made-up ID, the real one cut short, and the real one with a character changed.
+    const wrong = [
+      "00000000-0000-4000-8000-000000000000",
+      info.ID.slice(0, 8),
+      `${info.ID.slice(0, -1)}${info.ID.endsWith("0") ? "1" : "0"}`,
+    ];
+    for (const id of wrong) {
+      const result = await cli("force-unlock", id);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("does not match the lock on keysync.state.json");
+      expect(result.stderr).toContain(`held by ${info.Who}`);
+      expect(result.stdout + result.stderr).not.toContain(info.ID);
+      expect(await names()).toEqual(["keysync.state.json.lock"]);
+    }
   });
 
   it("says when there is no lock", async () => {

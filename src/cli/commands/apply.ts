@@ -1,4 +1,3 @@
-import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { applyPlan } from "../../apply/apply-plan.js";
 import type { ApplyResult } from "../../apply/apply-result.js";
@@ -25,6 +24,8 @@ import type { PlanJson } from "../../render/plan-json.js";
 import { renderApplyMarkdown } from "../../render/plan-markdown.js";
 import { renderPlanText } from "../../render/plan-text.js";
 import { readKeyMaterial, toUploadJwk } from "../../spec/material.js";
+import { describeFsError } from "../../state/describe-fs-error.js";
+import { readRegularFile } from "../../state/read-regular-file.js";
 import { settleIntents } from "../../state/settle.js";
 import type { StateStore } from "../../state/store.js";
 import { withStateLock } from "../../state/with-lock.js";
@@ -85,7 +86,7 @@ async function applyFresh(opts: ApplyOptions, ctx: CommandContext, timeoutMs: nu
     for (const s of settled) run.hooks.onSettled(s);
     await run.refuseIfErrors();
     run.showPlan();
-    if (run.total > 0 && opts.autoApprove !== true) await confirm(io, ws.target.url);
+    if (run.total > 0 && opts.autoApprove !== true) await confirm(ctx, ws.target.url);
     return run.execute();
   });
 }
@@ -153,16 +154,21 @@ async function settleAndPersist(
   for (const s of settled) run.hooks.onSettled(s);
 }
 
+/**
+ * The plan file's text: only from a regular file (a FIFO is refused without waiting on it, a
+ * device without reading it), at most `MAX_PLAN_FILE_BYTES` bytes whatever size it claims.
+ */
 async function readPlanFile(path: string, display: string): Promise<string> {
+  let read;
   try {
-    const info = await stat(path);
-    if (!info.isFile() || info.size > MAX_PLAN_FILE_BYTES)
-      throw new FileError(`${display} is not a keysync plan file`);
-    return await readFile(path, "utf8");
+    read = await readRegularFile(path, MAX_PLAN_FILE_BYTES, "plan files");
   } catch (error: unknown) {
-    if (error instanceof FileError) throw error;
-    throw new FileError(`cannot read the plan file ${display}`);
+    throw new FileError(`cannot read the plan file ${display}: ${describeFsError(error)}`);
   }
+  if (read.kind === "absent") throw new FileError(`cannot read the plan file ${display}: no such file`);
+  if (read.kind === "refused")
+    throw new FileError(`${display} is not a keysync plan file: it ${read.reason}`);
+  return Buffer.from(read.bytes).toString("utf8");
 }
 
 /** What each upload's source resolves to now (for the freshness check); never throws. */
@@ -263,8 +269,23 @@ class ApplyRun {
     return 0;
   }
 
-  private applyAll(): Promise<ApplyResult> {
-    const { io } = this.ctx;
+  private async applyAll(): Promise<ApplyResult> {
+    const { io, interrupts } = this.ctx;
+    // The first interrupt says at once what it waits for (contract §6).
+    let inFlight = 0;
+    const undo = interrupts.describeStopWith(
+      () =>
+        `Interrupt received: finishing ${inFlight} ${inFlight === 1 ? "request" : "requests"} in flight, then stopping ` +
+        "(interrupt again to exit at once)",
+    );
+    try {
+      return await this.send(io, (count) => (inFlight = count));
+    } finally {
+      undo();
+    }
+  }
+
+  private send(io: Io, onInFlight: (count: number) => void): Promise<ApplyResult> {
     return applyPlan(this.plan, {
       store: this.keyStore,
       state: this.store,
@@ -283,11 +304,17 @@ class ApplyRun {
       parallelism: this.opts.parallelism,
       signal: io.signal,
       hooks: this.hooks,
+      onInFlight,
     });
   }
 }
 
-async function confirm(io: Io, target: string): Promise<void> {
+/**
+ * Asks on the terminal. Nothing is in flight while it waits, so an interrupt here ends keysync
+ * at once (exit 130, lock released: cli/interrupt.ts); where no process policy acts on it (main
+ * run in-process), the aborted `io.signal` cancels the prompt instead.
+ */
+async function confirm({ io, interrupts }: CommandContext, target: string): Promise<void> {
   if (!io.stdin.isTTY) {
     throw new UsageError(
       "refusing to apply without confirmation: stdin is not a terminal; pass --auto-approve, or apply a saved plan",
@@ -296,9 +323,23 @@ async function confirm(io: Io, target: string): Promise<void> {
   io.stderr.write(
     `\nDo you want to perform these actions on ${target}?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `,
   );
-  const answer = await io.stdin.readLine();
+  const answer = await interrupts.exitAtOnceDuring(() => untilAborted(io.signal, io.stdin.readLine()));
   if (answer?.trim() !== "yes") throw new AbortedError("apply cancelled");
   io.stderr.write("\n");
+}
+
+/** `pending`, or null as soon as `signal` is aborted (a prompt answered by an interrupt). */
+function untilAborted<T>(signal: AbortSignal, pending: Promise<T>): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise<T | null>((resolve, reject) => {
+    const onAbort = (): void => {
+      resolve(null);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => {
+      signal.removeEventListener("abort", onAbort);
+    });
+  });
 }
 
 function emptyResult(): ApplyResult {

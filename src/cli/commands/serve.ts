@@ -26,7 +26,7 @@ export interface ServeFlags {
  * server hands private keys to anyone who can reach it, so it refuses a non-loopback `--host`
  * unless `--token` is set.
  */
-export async function runServe(flags: ServeFlags, { io }: CommandContext): Promise<number> {
+export async function runServe(flags: ServeFlags, { io, interrupts }: CommandContext): Promise<number> {
   const port = parsePort(flags.port);
   const rsaBits = parseRsaBits(flags.rsaBits);
   const token = await serveToken(flags, io);
@@ -51,6 +51,8 @@ export async function runServe(flags: ServeFlags, { io }: CommandContext): Promi
   const auth = token === undefined ? "" : ", bearer token required";
   io.stdout.write(`keysync serve: Ory-compatible JWK admin API on ${server.url} (${where}${auth})\n`);
 
+  // SIGINT/SIGTERM is how a server is meant to stop: no notice, exit 0 once it has closed.
+  interrupts.describeStopWith(() => null);
   await new Promise<void>((done) => {
     if (io.signal.aborted) done();
     else {
