@@ -7,7 +7,8 @@ import { performance } from "node:perf_hooks";
 import { spawn } from "node:child_process";
 import { expectExit, runCli } from "./lib/run-cli.mjs";
 import { benchServer } from "./lib/server.mjs";
-import { seedWorld, setIds, specYaml, writeWorkspace } from "./lib/world.mjs";
+import { HYDRA_VERSION, hydraBinary, hydraKeys, withHydra } from "./lib/hydra.mjs";
+import { kidsOf, seedWorld, setIds, specYaml, writeWorkspace } from "./lib/world.mjs";
 import { DEFAULT_PARALLELISM } from "../dist/cli/options.js";
 import { MAX_SPEC_BYTES } from "../dist/spec/load-spec.js";
 
@@ -303,6 +304,249 @@ export async function planMemory({ sets = 10_000, maxKeysPerSet = 3 } = {}) {
     await bench.server.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The keys of each set in the real-Hydra comparison, by position: RSA (4096 bits), EC, OKP. */
+const VS_HYDRA_ALGS = ["RS256", "ES256", "EdDSA"];
+/** What Hydra makes for each alg (and the embedded server with rsaBits 4096). */
+const KTY_OF = { RS256: "RSA", ES256: "EC", EdDSA: "OKP" };
+const RSA_BITS = 4096;
+
+/**
+ * The same work against the embedded server (in this process, rsaBits 4096) and real Ory Hydra
+ * v2.3.0 (`serve all --dev`, DSN=memory), no injected latency on either: `apply --auto-approve`
+ * creating `sets` × 3 generated keys (RS256, ES256, EdDSA) from nothing, then `plan
+ * --detailed-exitcode` of that spec with apply's state (no changes). Each run gives both servers
+ * fresh set IDs, embedded first. Wall times are reported side by side (no target); the request
+ * counts (sent by keysync, counted in the CLI process) and the keys left on each server are checked.
+ * Returns `skipped` (and no figures) when Hydra is not built and Go is missing.
+ */
+export async function embeddedVsHydra({ sets = 50, runs = 3 } = {}) {
+  const keysPerSet = VS_HYDRA_ALGS.length;
+  const total = sets * keysPerSet;
+  const base = {
+    id: "embedded-vs-hydra",
+    title:
+      `embedded server vs real Ory Hydra ${HYDRA_VERSION}: ${sets} sets x ${keysPerSet} generated keys ` +
+      `(${VS_HYDRA_ALGS.join(", ")}; RSA ${RSA_BITS} bits on both: Hydra's size, embedded --rsa-bits ${RSA_BITS}), ` +
+      `no injected latency, --parallelism ${DEFAULT_PARALLELISM}`,
+    hydra_version: HYDRA_VERSION,
+    rsa_bits: RSA_BITS,
+    sets,
+    keys_per_set: keysPerSet,
+    algs: VS_HYDRA_ALGS,
+  };
+  const found = hydraBinary();
+  if (found.skip !== undefined) return { ...base, runs: 0, skipped: found.skip, figures: [], comparison: [] };
+
+  const bench = await benchServer({ latencyMs: 0, rsaBits: RSA_BITS });
+  try {
+    return await withHydra(found.binary, async (hydra) => {
+      const servers = [
+        {
+          name: "embedded",
+          url: bench.server.url,
+          keysOf: (setId) => bench.server.keys(setId),
+          reset: () => bench.reset(),
+          observe: () => bench.observe(),
+        },
+        { name: "hydra", url: hydra.adminUrl, keysOf: (setId) => hydraKeys(hydra.adminUrl, setId) },
+      ];
+      const samples = { embedded: [], hydra: [] };
+      for (let i = 0; i < runs; i++) {
+        const ids = setIds(`vs${i}`, sets);
+        for (const server of servers) samples[server.name].push(await applyThenPlan(server, ids, keysPerSet));
+      }
+      return vsHydraResult(base, samples, { sets, total, runs });
+    });
+  } finally {
+    await bench.server.close();
+  }
+}
+
+/** One run on one server: apply from nothing, check the keys it made, then plan (no changes). */
+async function applyThenPlan(server, ids, keysPerSet) {
+  const dir = await workspace(`vs-${server.name}`);
+  try {
+    const { specPath, statePath } = await writeWorkspace(dir, {
+      spec: specYaml(ids, keysPerSet, VS_HYDRA_ALGS),
+    });
+    const options = { cwd: dir, env: { ORY_SDK_URL: server.url }, usage: true, requests: true };
+    server.reset?.();
+    const apply = expectExit(
+      await runCli(["apply", "--auto-approve", "-f", specPath, "--state", statePath], options),
+      [0],
+      `apply creating keys on ${server.name}`,
+    );
+    const applySaw = server.observe?.() ?? null;
+    const keys = await checkKeys(ids, keysPerSet, server.keysOf);
+    server.reset?.();
+    const plan = expectExit(
+      await runCli(["plan", "--detailed-exitcode", "-f", specPath, "--state", statePath], options),
+      [0],
+      `plan with no changes on ${server.name}`,
+    );
+    const planSaw = server.observe?.() ?? null;
+    return { apply: { ...sampleOf(apply, applySaw), keys }, plan: sampleOf(plan, planSaw) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function sampleOf(result, saw) {
+  return {
+    wallMs: result.wallMs,
+    cpuMs: result.cpuMs,
+    sent: result.requests,
+    // The embedded server's own count, to cross-check what the CLI counted (Hydra keeps none).
+    serverSaw: saw === null ? null : { total: saw.requests.length, byMethod: saw.byMethod },
+    // keysync's own account of retries and read-backs (stderr), e.g. a dropped connection.
+    retries: result.stderr.split("\n").filter((line) => / retrying /.test(line)),
+  };
+}
+
+/** Every set holds exactly its spec's kids, each with the spec's alg, RSA at RSA_BITS. */
+async function checkKeys(ids, keysPerSet, keysOf) {
+  const kids = kidsOf(keysPerSet);
+  const rsaBits = new Set();
+  let count = 0;
+  let ok = true;
+  for (const setId of ids) {
+    const keys = await keysOf(setId);
+    count += keys.length;
+    if (keys.length !== kids.length) ok = false;
+    for (const [n, kid] of kids.entries()) {
+      const alg = VS_HYDRA_ALGS[n % VS_HYDRA_ALGS.length];
+      const key = keys.find((k) => k.kid === kid);
+      if (key === undefined || key.alg !== alg || key.kty !== KTY_OF[alg] || key.d === undefined) {
+        ok = false;
+        continue;
+      }
+      if (key.kty === "RSA") rsaBits.add(Buffer.from(key.n, "base64url").length * 8);
+    }
+  }
+  const bits = [...rsaBits];
+  return { count, rsaBits: bits, ok: ok && bits.length === 1 && bits[0] === RSA_BITS };
+}
+
+function vsHydraResult(base, samples, { sets, total, runs }) {
+  const pick = (list) => [...list].sort((a, b) => a.wallMs - b.wallMs)[list.length >> 1];
+  // What keysync should send: one GET per set (plan's reads), one POST per key on apply, and one
+  // more GET for each answer that never came (keysync reads back before retrying a write, and
+  // retries a read). Real Hydra drops answers: its admin server's WriteTimeout is 10 s
+  // (ory/graceful's default), and an RS256 4096-bit generation queued behind others can take
+  // longer on 2 cores; the key is stored, the connection is reset, keysync finds the key.
+  const posts = { apply: total, plan: 0 };
+  const dropped = (sample) => sample.sent?.byStatus.none ?? 0;
+  const sentOk = (sample, op) =>
+    sample.sent !== null &&
+    (sample.sent.byMethod.GET ?? 0) === sets + dropped(sample) &&
+    (sample.sent.byMethod.POST ?? 0) === posts[op] &&
+    sample.sent.total === sets + dropped(sample) + posts[op] &&
+    (sample.serverSaw === null || sample.serverSaw.total === sample.sent.total);
+  const comparison = [];
+  const figures = [];
+  const what = {
+    apply: `apply, create ${total} keys in ${sets} sets from nothing`,
+    plan: `plan of that spec afterwards, no changes`,
+  };
+  for (const op of ["apply", "plan"]) {
+    const embedded = pick(samples.embedded.map((s) => s[op]));
+    const hydra = pick(samples.hydra.map((s) => s[op]));
+    const ratio = hydra.wallMs / embedded.wallMs;
+    comparison.push({
+      scenario: op,
+      what: what[op],
+      embedded: {
+        wallMs: Math.round(embedded.wallMs),
+        cpuMs: round(embedded.cpuMs),
+        requests: embedded.sent,
+      },
+      hydra: { wallMs: Math.round(hydra.wallMs), cpuMs: round(hydra.cpuMs), requests: hydra.sent },
+      ratio: Math.round(ratio * 100) / 100,
+    });
+    const wantText =
+      `${sets} GET${posts[op] > 0 ? ` + ${posts[op]} POST` : ""}, ` + `+1 GET per dropped answer, every run`;
+    figures.push(
+      {
+        name: `${op}: embedded wall time (median)`,
+        value: ms(embedded.wallMs),
+        target: null,
+        ok: null,
+        note: "reported",
+      },
+      {
+        name: `${op}: Hydra wall time (median)`,
+        value: ms(hydra.wallMs),
+        target: null,
+        ok: null,
+        note: "reported",
+      },
+      {
+        name: `${op}: ratio Hydra/embedded`,
+        value: { ratio: Math.round(ratio * 100) / 100 },
+        target: null,
+        ok: null,
+        note: "reported",
+      },
+      {
+        name: `${op}: keysync CPU time, embedded`,
+        value: ms(embedded.cpuMs),
+        target: null,
+        ok: null,
+        note: "reported",
+      },
+      {
+        name: `${op}: keysync CPU time, Hydra`,
+        value: ms(hydra.cpuMs),
+        target: null,
+        ok: null,
+        note: "reported",
+      },
+    );
+    for (const [name, list] of [
+      ["embedded", samples.embedded],
+      ["Hydra", samples.hydra],
+    ]) {
+      figures.push(
+        {
+          name: `${op}: requests sent to ${name}`,
+          value: pick(list.map((s) => s[op])).sent?.total ?? null,
+          target: wantText,
+          ok: list.every((s) => sentOk(s[op], op)),
+        },
+        {
+          name: `${op}: answers ${name} dropped (all runs)`,
+          value: list.reduce((n, s) => n + dropped(s[op]), 0),
+          target: null,
+          ok: null,
+          note: "reported",
+        },
+      );
+    }
+  }
+  for (const [name, list] of [
+    ["embedded", samples.embedded],
+    ["Hydra", samples.hydra],
+  ]) {
+    figures.push({
+      name: `keys on ${name} after apply`,
+      value: pick(list.map((s) => s.apply)).keys.count,
+      target: `${total}, spec's kids and algs, RSA ${RSA_BITS} bits, every run`,
+      ok: list.every((s) => s.apply.keys.ok && s.apply.keys.count === total),
+    });
+  }
+  return {
+    ...base,
+    runs,
+    comparison,
+    figures,
+    raw: samples,
+  };
+}
+
+function round(value) {
+  return value === null ? null : Math.round(value);
 }
 
 function nodeBaseline() {

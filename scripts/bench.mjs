@@ -4,7 +4,8 @@
 // child processes, prints a table and writes bench/results.json. Not part of `npm test`.
 //
 //   npm run bench                          # every scenario (a few minutes)
-//   npm run bench -- --only plan,startup   # some: plan, apply, ratelimit, startup, memory
+//   npm run bench -- --only plan,startup   # some: plan, apply, ratelimit, startup, memory, hydra
+//   npm run bench -- --only hydra          # only the embedded-vs-real-Hydra rows (apply, then plan)
 //   npm run bench -- --runs 1              # fewer repetitions of plan/apply (start-up keeps 10)
 //   npm run bench -- --out /tmp/r.json     # write the results elsewhere
 //   npm run bench -- --cli /tmp/old/dist/cli.js   # measure another build (same server and fixtures)
@@ -15,7 +16,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
-const SCENARIOS = ["plan", "apply", "ratelimit", "startup", "memory"];
+const SCENARIOS = ["plan", "apply", "ratelimit", "startup", "memory", "hydra"];
 
 const { values } = parseArgs({
   options: {
@@ -53,6 +54,8 @@ const table = {
   ratelimit: () => s.applyRateLimited(),
   startup: () => s.startUp(),
   memory: () => s.planMemory(),
+  // The same apply and plan against the embedded server and real Ory Hydra (scripts/hydra.mjs).
+  hydra: () => s.embeddedVsHydra({ runs }),
 };
 
 const startedAt = new Date();
@@ -93,6 +96,16 @@ process.stdout.write(
 );
 
 function printScenario(result) {
+  if (result.skipped !== undefined) {
+    process.stdout.write(
+      `\nreal-Hydra rows (embedded vs Ory Hydra ${result.hydra_version}) skipped: ${result.skipped}\n`,
+    );
+    return;
+  }
+  if (result.comparison !== undefined) {
+    printComparison(result);
+    return;
+  }
   const rows = result.figures.map((f) => [
     f.name,
     show(f.value),
@@ -112,6 +125,47 @@ function printScenario(result) {
     ];
     process.stdout.write(`  ${cells.join("  ").trimEnd()}\n`);
   }
+}
+
+/** Side by side: per scenario embedded ms, Hydra ms, Hydra/embedded, requests sent; then the checks. */
+function printComparison(result) {
+  const requests = (sent) => {
+    if (sent === null) return "n/a";
+    const methods = Object.entries(sent.byMethod).map(([m, n]) => `${n} ${m}`);
+    const dropped = sent.byStatus.none ?? 0;
+    return `${sent.total} (${methods.join(", ")}${dropped > 0 ? `; ${dropped} answer${dropped > 1 ? "s" : ""} dropped` : ""})`;
+  };
+  const rows = [
+    ["scenario", "embedded", "Hydra", "Hydra/embedded", "requests sent (embedded | Hydra)"],
+    ...result.comparison.map((c) => [
+      c.what,
+      `${c.embedded.wallMs} ms`,
+      `${c.hydra.wallMs} ms`,
+      c.ratio.toFixed(2),
+      `${requests(c.embedded.requests)} | ${requests(c.hydra.requests)}`,
+    ]),
+  ];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  process.stdout.write(`\n${result.title}${result.runs > 1 ? `, median of ${result.runs}` : ""}\n`);
+  for (const r of rows) {
+    const cells = [
+      r[0].padEnd(widths[0]),
+      r[1].padStart(widths[1]),
+      r[2].padStart(widths[2]),
+      r[3].padStart(widths[3]),
+      r[4],
+    ];
+    process.stdout.write(`  ${cells.join("  ").trimEnd()}\n`);
+  }
+  process.stdout.write("  (wall times are reported, no target)\n");
+  printScenario({
+    ...result,
+    comparison: undefined,
+    title: "  details and checks",
+    runs: 1,
+    // The wall times and ratios are in the table above.
+    figures: result.figures.filter((f) => !/wall time|ratio Hydra/.test(f.name)),
+  });
 }
 
 function show(value) {

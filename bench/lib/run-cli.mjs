@@ -10,14 +10,17 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The CLI under test: this tree's build, or another one (`--cli`, e.g. a build of main to compare). */
 export const CLI = process.env.KEYSYNC_BENCH_CLI ?? join(ROOT, "dist", "cli.js");
 const CHILD_USAGE = join(ROOT, "bench", "lib", "child-usage.mjs");
+const CHILD_REQUESTS = join(ROOT, "bench", "lib", "child-requests.mjs");
 
 /**
  * Runs `keysync ...args`. Resolves with the exit code, captured output, wall time (spawn to exit,
  * in ms, measured here) and, with `usage: true`, the child's peak RSS in MiB and CPU time in ms
- * (user + system; the preload that reports them costs a millisecond, so start-up runs go without).
+ * (user + system; the preload that reports them costs a millisecond, so start-up runs go without)
+ * and, with `requests: true`, the HTTP requests the child sent ({ total, byMethod, byStatus },
+ * counted by the child-requests.mjs preload: for servers that cannot count them, like real Hydra).
  * The environment is the bench's own minus anything that could change keysync's behaviour.
  */
-export function runCli(args, { cwd, env = {}, usage = false } = {}) {
+export function runCli(args, { cwd, env = {}, usage = false, requests = false } = {}) {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !k.startsWith("KEYSYNC_") && !k.startsWith("ORY_") && k !== "NODE_OPTIONS",
@@ -30,6 +33,11 @@ export function runCli(args, { cwd, env = {}, usage = false } = {}) {
     usageDir = mkdtempSync(join(tmpdir(), "keysync-bench-usage-"));
     childEnv.KEYSYNC_BENCH_USAGE_FILE = join(usageDir, "usage.json");
     nodeArgs.push("--import", CHILD_USAGE);
+  }
+  if (requests) {
+    usageDir ??= mkdtempSync(join(tmpdir(), "keysync-bench-usage-"));
+    childEnv.KEYSYNC_BENCH_REQUESTS_FILE = join(usageDir, "requests.json");
+    nodeArgs.push("--import", CHILD_REQUESTS);
   }
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -47,14 +55,17 @@ export function runCli(args, { cwd, env = {}, usage = false } = {}) {
       const wallMs = performance.now() - started;
       let maxRssMiB = null;
       let cpuMs = null;
+      let sent = null;
       if (usageDir !== null) {
-        try {
-          const used = JSON.parse(readFileSync(join(usageDir, "usage.json"), "utf8"));
-          maxRssMiB = used.maxRssKiB / 1024;
-          cpuMs = used.userMs + used.systemMs;
-        } catch {
-          // The child died before its exit handler ran: no figures.
+        // A child that died before its exit handler ran leaves no file: no figures.
+        if (usage) {
+          const used = readJson(join(usageDir, "usage.json"));
+          if (used !== null) {
+            maxRssMiB = used.maxRssKiB / 1024;
+            cpuMs = used.userMs + used.systemMs;
+          }
         }
+        if (requests) sent = readJson(join(usageDir, "requests.json"));
         rmSync(usageDir, { recursive: true, force: true });
       }
       resolve({
@@ -65,9 +76,18 @@ export function runCli(args, { cwd, env = {}, usage = false } = {}) {
         wallMs,
         maxRssMiB,
         cpuMs,
+        requests: sent,
       });
     });
   });
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
 }
 
 /** Throws with the child's output when it did not exit with one of `codes`. */

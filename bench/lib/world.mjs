@@ -70,10 +70,15 @@ export async function seedWorld(server, { prefix, sets, keysPerSet }) {
   return { ids, managed };
 }
 
-/** Spec YAML declaring `ids`, each with `keysPerSet` generated keys. */
-export function specYaml(ids, keysPerSet) {
+/**
+ * Spec YAML declaring `ids`, each with `keysPerSet` generated keys; the n-th key's alg is
+ * `algs[n % algs.length]` (default: the fixtures' own, `algOf`).
+ */
+export function specYaml(ids, keysPerSet, algs = ALGS) {
   const kids = kidsOf(keysPerSet);
-  const keyLines = kids.map((kid, n) => `      - kid: ${kid}\n        alg: ${algOf(n)}\n`).join("");
+  const keyLines = kids
+    .map((kid, n) => `      - kid: ${kid}\n        alg: ${algs[n % algs.length]}\n`)
+    .join("");
   const parts = ["# keysync bench fixture (generated)\nversion: 1\nsets:\n"];
   for (const id of ids) parts.push(`  ${id}:\n    keys:\n${keyLines}`);
   return parts.join("");
