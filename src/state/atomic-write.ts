@@ -1,6 +1,6 @@
 import { link, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { errnoCode } from "./describe-fs-error.js";
+import { errnoCode } from "../fs/describe-fs-error.js";
 import { tempPathFor } from "./temp-files.js";
 
 /** Every file keysync writes beside the state: readable and writable by the owner only. */

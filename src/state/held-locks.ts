@@ -1,6 +1,6 @@
 import { linkSync, renameSync, rmSync } from "node:fs";
 import { parseLockInfo } from "./lock-info.js";
-import { readRegularFileSync } from "./read-regular-file.js";
+import { readRegularFileSync } from "../fs/read-regular-file.js";
 import { tempPathFor } from "./temp-files.js";
 
 /** Lock files are a few hundred bytes; a lock-info text field is at most 4096 characters. */

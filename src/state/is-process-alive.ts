@@ -1,4 +1,4 @@
-import { errnoCode } from "./describe-fs-error.js";
+import { errnoCode } from "../fs/describe-fs-error.js";
 
 /**
  * Whether a process with this PID exists on this machine (signal 0 checks without signalling).

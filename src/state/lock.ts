@@ -6,13 +6,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { AbortedError, FileError, LockError } from "../errors.js";
 import { KEYSYNC_VERSION } from "../version.js";
 import { createExclusive } from "./atomic-write.js";
-import { describeFsError, errnoCode } from "./describe-fs-error.js";
+import { describeFsError, errnoCode } from "../fs/describe-fs-error.js";
 import { forgetHeldLock, MAX_LOCK_FILE_BYTES, registerHeldLock } from "./held-locks.js";
 import { isProcessAlive } from "./is-process-alive.js";
 import { describeHolder, formatLockInfo, parseLockInfo } from "./lock-info.js";
 import type { LockInfo, LockOperation } from "./lock-info.js";
-import { readRegularFile } from "./read-regular-file.js";
-import { canonicalStatePath } from "./real-path.js";
+import { readRegularFile } from "../fs/read-regular-file.js";
+import { realPathOf } from "../fs/real-path.js";
 import { StateLockedError } from "./state-locked-error.js";
 import { takeGuard } from "./takeover-guard.js";
 import { removeOrphanTemps, tempPathFor } from "./temp-files.js";
@@ -39,7 +39,7 @@ export interface StateLock {
   release(): Promise<void>;
 }
 
-/** The lock file beside a state file's one name (`canonicalStatePath`). */
+/** The lock file beside a state file's one name (`realPathOf`). */
 export function lockPathFor(statePath: string): string {
   return `${statePath}.lock`;
 }
@@ -59,7 +59,7 @@ interface LockPlace {
  * name) would let a second keysync reach the same file through another path, unlocked.
  */
 async function lockPlace(statePath: string, display: string): Promise<LockPlace> {
-  const real = await canonicalStatePath(statePath);
+  const real = await realPathOf(statePath);
   const path = lockPathFor(real);
   return { statePath: real, path, display: real === resolve(statePath) ? `${display}.lock` : path };
 }
@@ -72,7 +72,7 @@ const TAKEOVER_GRACE_MS = 2000;
 /**
  * Takes the lock on `statePath` by creating `<state>.lock` exclusively, already complete (it is
  * written beside and hard-linked into place, so nobody ever reads a half-written lock). `<state>`
- * is the state file's real path (`canonicalStatePath`), whatever symlinks or `..` led to it.
+ * is the state file's real path (`realPathOf`), whatever symlinks or `..` led to it.
  *
  * When the lock exists:
  * - Held by a process on this host that is gone (`kill(pid, 0)` says ESRCH): the lock is stale

@@ -4,9 +4,9 @@ import { FileError, InternalError, StateError } from "../errors.js";
 import { KEYSYNC_VERSION } from "../version.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { newState, parseState, serializeState, withoutSerial } from "./codec.js";
-import { describeFsError } from "./describe-fs-error.js";
-import { readRegularFile } from "./read-regular-file.js";
-import { canonicalStatePath } from "./real-path.js";
+import { describeFsError } from "../fs/describe-fs-error.js";
+import { readRegularFile } from "../fs/read-regular-file.js";
+import { realPathOf } from "../fs/real-path.js";
 import { removeOrphanTemps } from "./temp-files.js";
 import type { State } from "./types.js";
 
@@ -91,7 +91,7 @@ export class StateStore {
    */
   static async open(path: string, display: string): Promise<StateStore> {
     // The same name the lock is derived from (lock.ts), so the file written is the one locked.
-    const target = await canonicalStatePath(path);
+    const target = await realPathOf(path);
     await removeOrphanTemps(target);
     await removeOrphanTemps(target + BACKUP_SUFFIX);
     let read;

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { link, lstat, rename, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { createExclusive } from "./atomic-write.js";
-import { errnoCode } from "./describe-fs-error.js";
+import { errnoCode } from "../fs/describe-fs-error.js";
 import { MAX_LOCK_FILE_BYTES } from "./held-locks.js";
 import { isProcessAlive } from "./is-process-alive.js";
-import { readRegularFile } from "./read-regular-file.js";
+import { readRegularFile } from "../fs/read-regular-file.js";
 import { tempPathFor } from "./temp-files.js";
 
 /** A guard older than this is abandoned: holders keep it for milliseconds, never seconds. */

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { expect } from "vitest";
 import { PRIVATE_MEMBERS } from "../../src/jwk/jwk.js";
@@ -74,14 +74,18 @@ export class SecretCanary {
     expect(leaks).toEqual([]);
   }
 
-  /** Every regular file under `dir` (recursively) as a surface, except paths in `except`. */
+  /**
+   * Every regular file under `dir` (recursively) as a surface, except paths in `except`. Symlinks
+   * are not followed: what they name is scanned where it lives (a test's links to its own inputs,
+   * or dangling ones, are not surfaces).
+   */
   filesIn(dir: string, except: readonly string[] = []): Record<string, string> {
     const out: Record<string, string> = {};
     const walk = (d: string): void => {
       for (const name of readdirSync(d)) {
         const path = join(d, name);
         if (except.includes(path)) continue;
-        const info = statSync(path);
+        const info = lstatSync(path);
         if (info.isDirectory()) walk(path);
         else if (info.isFile() && info.size < 16 * 1024 * 1024)
           out[`file ${relative(dir, path)}`] = readFileSync(path, "latin1");

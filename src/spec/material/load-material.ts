@@ -3,16 +3,18 @@ import type { Env } from "../../cli/io.js";
 import { KeysyncError } from "../../errors.js";
 import type { SourceRef } from "../rules/source-ref.js";
 import { keyPairProblem } from "./check-key-pair.js";
+import { weakKeyProblem } from "./weak-key.js";
 import { parseKeyMaterial } from "./parse-key-material.js";
 import type { MaterialResult } from "./parse-key-material.js";
 import { MAX_KEY_FILE_BYTES } from "./read-key-file.js";
 
 /**
- * Reads a key file: null when it does not exist. May throw `FileError` with a short reason
- * ("is a directory"); anything else it throws is reported as "cannot be read". `readKeyFile`
- * is the real one; tests pass an in-memory map.
+ * Reads the key file at `absPath` for the spec at `specPath`: null when it does not exist. May
+ * throw `FileError` with a short reason ("is a directory", or that the path is outside what the
+ * spec may read); anything else it throws is reported as "cannot be read". `readKeyFile` is the
+ * real one (it confines reads to the spec's tree); tests pass an in-memory map.
  */
-export type ReadKeyFile = (absPath: string) => Promise<Uint8Array | null>;
+export type ReadKeyFile = (absPath: string, specPath: string) => Promise<Uint8Array | null>;
 
 /** What resolving a `source` needs from the outside world, passed in so the core stays testable. */
 export interface MaterialContext {
@@ -38,7 +40,7 @@ export async function loadMaterial(ref: SourceRef, ctx: MaterialContext): Promis
   } else {
     const path = isAbsolute(ref.path) ? ref.path : resolve(dirname(ctx.specPath), ref.path);
     try {
-      const read = await ctx.readFile(path);
+      const read = await ctx.readFile(path, ctx.specPath);
       if (read === null) return fail("does not exist (file: paths are relative to the spec file)");
       bytes = read;
     } catch (error: unknown) {
@@ -50,8 +52,8 @@ export async function loadMaterial(ref: SourceRef, ctx: MaterialContext): Promis
   }
   const parsed = parseKeyMaterial(bytes);
   if (!parsed.ok) return parsed;
-  const pairProblem = keyPairProblem(parsed.jwk);
-  return pairProblem === null ? parsed : fail(pairProblem);
+  const problem = weakKeyProblem(parsed.jwk) ?? keyPairProblem(parsed.jwk);
+  return problem === null ? parsed : fail(problem);
 }
 
 function fail(problem: string): MaterialResult {

@@ -55,11 +55,9 @@ function parseJwkJson(text: string): MaterialResult {
 }
 
 function parsePem(text: string): MaterialResult {
-  const blocks = [...text.matchAll(PEM_BLOCK)].filter((m) => m[1] !== "EC PARAMETERS");
-  const block = blocks[0];
-  if (block === undefined) return fail("holds no complete PEM block");
-  if (blocks.length > 1) return fail(`holds ${blocks.length} PEM blocks; a source holds exactly one key`);
-  const [pem, label = ""] = block;
+  const layout = keyBlockOf(text);
+  if (!layout.ok) return layout;
+  const { pem, label } = layout;
   if (label === "ENCRYPTED PRIVATE KEY" || /Proc-Type:\s*4,ENCRYPTED/.test(pem)) {
     return fail(
       "holds an encrypted private key; keysync takes no passphrases, so decrypt it (openssl pkey -in FILE) and keep the plain key in a secret store, passed in through env:KEYSYNC_…",
@@ -93,6 +91,47 @@ function parsePem(text: string): MaterialResult {
   return readJwk(exported);
 }
 
-function fail(problem: string): MaterialResult {
+type KeyBlock = { readonly ok: true; readonly pem: string; readonly label: string } | MaterialFailure;
+type MaterialFailure = Extract<MaterialResult, { ok: false }>;
+
+/**
+ * The one key block of a PEM source. A source holds exactly one key and nothing else (issue 16
+ * #4: a file that is not a key must not be half-read into one), beside only what openssl writes
+ * with a key: an `EC PARAMETERS` block right before a SEC1 `EC PRIVATE KEY`, and after a
+ * `CERTIFICATE` the rest of its chain (each certificate issued by the one after it). No text
+ * outside the blocks (`openssl x509 -text` output, bag attributes) and no second key.
+ */
+function keyBlockOf(text: string): KeyBlock {
+  const blocks = [...text.matchAll(PEM_BLOCK)];
+  const first = blocks[0];
+  if (first === undefined) return fail("holds no complete PEM block");
+  if (text.replace(PEM_BLOCK, "").trim() !== "") {
+    return fail("holds text outside its PEM blocks; a source holds one key and nothing else");
+  }
+  const labels = blocks.map((b) => b[1] ?? "");
+  const start = labels[0] === "EC PARAMETERS" && labels[1] === "EC PRIVATE KEY" ? 1 : 0;
+  const [pem, label = ""] = blocks[start] ?? first;
+  const rest = blocks.slice(start + 1);
+  if (rest.length === 0) return { ok: true, pem, label };
+  if (label !== "CERTIFICATE" || rest.some((b) => b[1] !== "CERTIFICATE")) {
+    return fail(`holds ${blocks.length} PEM blocks; a source holds exactly one key`);
+  }
+  try {
+    const chain = [pem, ...rest.map((b) => b[0])].map((c) => new X509Certificate(c));
+    for (const [i, issuer] of chain.entries()) {
+      const subject = chain[i - 1];
+      if (subject !== undefined && !subject.checkIssued(issuer)) {
+        return fail(
+          `holds ${chain.length} certificates that are not one chain; a source holds one key (a certificate may be followed by its issuers)`,
+        );
+      }
+    }
+  } catch {
+    return fail("holds a CERTIFICATE PEM block that could not be read");
+  }
+  return { ok: true, pem, label };
+}
+
+function fail(problem: string): MaterialFailure {
   return { ok: false, problems: [problem] };
 }

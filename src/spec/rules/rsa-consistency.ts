@@ -35,7 +35,8 @@ export function rsaPrivateMembersAgree(jwk: Jwk): boolean {
   );
 }
 
-function toBigInt(value: string | undefined): bigint | undefined {
+/** A base64url JWK member as an unsigned big-endian integer (an empty one is 0). */
+export function toBigInt(value: string | undefined): bigint | undefined {
   if (value === undefined) return undefined;
   const hex = Buffer.from(value, "base64url").toString("hex");
   return hex === "" ? 0n : BigInt(`0x${hex}`);

@@ -1,5 +1,7 @@
+import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { calculateJwkThumbprint } from "jose";
@@ -8,7 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeysyncError } from "../../../src/errors.js";
 import type { Jwk } from "../../../src/jwk/jwk.js";
 import { SourceError, readKeyMaterial, toUploadJwk } from "../../../src/spec/material.js";
-import { MAX_KEY_FILE_BYTES, readKeyFile } from "../../../src/spec/material/read-key-file.js";
+import {
+  MAX_KEY_FILE_BYTES,
+  OUTSIDE_SPEC_TREE,
+  readKeyFile,
+} from "../../../src/spec/material/read-key-file.js";
 import {
   check,
   ecPair,
@@ -197,22 +203,133 @@ describe("readKeyMaterial refuses unusable material, naming the source and never
     );
   });
 
-  it("accepts an absolute file: path", async () => {
+  it("accepts an absolute file: path inside the spec's tree, and refuses one outside it", async () => {
     await writeFile(join(dir, "abs.pem"), ec.sec1Pem);
-    const jwk = await readKeyMaterial(`file:${join(dir, "abs.pem")}`, {
-      specPath: "/elsewhere/k.yaml",
-      env: {},
-    });
+    const jwk = await readKeyMaterial(`file:${join(dir, "abs.pem")}`, { specPath, env: {} });
     expect(jwk.d).toBe(ec.privateJwk.d);
+    await expect(
+      readKeyMaterial(`file:${join(dir, "abs.pem")}`, { specPath: "/elsewhere/k.yaml", env: {} }),
+    ).rejects.toThrow(`file:${join(dir, "abs.pem")} ${OUTSIDE_SPEC_TREE}`);
+  });
+});
+
+describe("a source holds exactly one key and nothing else", () => {
+  const params = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
+  const fixture = (name: string): string => join(FIXTURE_KEYS, name);
+  const ctx = (): { specPath: string; env: Record<string, never> } => ({
+    specPath: join(FIXTURE_KEYS, "spec.yaml"),
+    env: {},
+  });
+
+  it.each([
+    [
+      "two private keys",
+      () => ec.sec1Pem + rsa.privatePem,
+      "holds 2 PEM blocks; a source holds exactly one key",
+    ],
+    [
+      "a private key and a public key",
+      () => rsa.privatePem + readFileSync(fixture("partner-enc.pub.pem"), "utf8"),
+      "holds 2 PEM blocks",
+    ],
+    [
+      "a private key then a certificate",
+      () => ec.sec1Pem + readFileSync(fixture("partner.cert.pem"), "utf8"),
+      "holds 2 PEM blocks",
+    ],
+    ["EC PARAMETERS after the key", () => ec.sec1Pem + params, "holds 2 PEM blocks"],
+    ["EC PARAMETERS before a PKCS#8 key", () => params + ed.privatePem, "holds 2 PEM blocks"],
+    [
+      "text before the block",
+      () => `Bag Attributes\n    localKeyID: 01\n${ec.sec1Pem}`,
+      "holds text outside its PEM blocks",
+    ],
+    [
+      "text after the block",
+      () => `${readFileSync(fixture("partner-enc.pub.pem"), "utf8")}\nexport AWS_SECRET=x\n`,
+      "holds text outside its PEM blocks",
+    ],
+    [
+      "a certificate followed by one that did not issue it",
+      () => readFileSync(fixture("leaf-and-unrelated.cert.pem"), "utf8"),
+      "holds 2 certificates that are not one chain",
+    ],
+  ])("refuses %s", async (_, body, problem) => {
+    expect(await refusal(body())).toContain(problem);
+  });
+
+  it("reads an EC PARAMETERS block right before a SEC1 key, and a certificate followed by its issuer", async () => {
+    expect((await readAs("params.pem", params + ec.sec1Pem)).d).toBe(ec.privateJwk.d);
+    const chain = await readKeyMaterial("file:leaf-and-issuer.cert.pem", ctx());
+    const [leafPem] = readFileSync(fixture("leaf-and-issuer.cert.pem"), "utf8").split(
+      /(?<=-----END CERTIFICATE-----\n)/,
+    );
+    const leaf = await readAs("leaf.cert.pem", leafPem ?? "");
+    expect(chain).toMatchObject({ kty: "EC", crv: "P-256" });
+    expect(chain.d).toBeUndefined();
+    expect(chain).toEqual(leaf);
   });
 });
 
 describe("readKeyFile", () => {
+  const spec = (): string => join(dir, "keysets.yaml");
+
   it("returns null for a missing file and bytes for a file", async () => {
-    expect(await readKeyFile(join(dir, "nope"))).toBeNull();
-    expect(await readKeyFile(join(dir, "nope", "deeper"))).toBeNull();
+    expect(await readKeyFile(join(dir, "nope"), spec())).toBeNull();
+    expect(await readKeyFile(join(dir, "nope", "deeper"), spec())).toBeNull();
     await writeFile(join(dir, "small"), "abc");
-    expect(Buffer.from((await readKeyFile(join(dir, "small"))) ?? []).toString()).toBe("abc");
+    expect(Buffer.from((await readKeyFile(join(dir, "small"), spec())) ?? []).toString()).toBe("abc");
+  });
+
+  it("follows symlinks that stay inside the spec's tree", async () => {
+    await mkdir(join(dir, "real-keys"), { recursive: true });
+    await writeFile(join(dir, "real-keys", "k.pem"), "inside");
+    await symlink("real-keys/k.pem", join(dir, "k-link.pem"));
+    await symlink("real-keys", join(dir, "keys-link"));
+    for (const path of ["k-link.pem", "keys-link/k.pem", "real-keys/../real-keys/k.pem"]) {
+      expect(Buffer.from((await readKeyFile(join(dir, path), spec())) ?? []).toString()).toBe("inside");
+    }
+  });
+
+  it("gives one answer for every path outside the tree, existing or not, before opening it", async () => {
+    const outside = await mkdtemp(join(tmpdir(), "keysync-outside-"));
+    try {
+      await writeFile(join(outside, "secret.pem"), "outside");
+      await symlink(join(outside, "secret.pem"), join(dir, "to-outside.pem"));
+      await symlink(join(outside, "missing.pem"), join(dir, "to-missing.pem"));
+      await symlink(outside, join(dir, "outside-dir"));
+      const paths = [
+        join(outside, "secret.pem"),
+        join(outside, "missing.pem"),
+        join(dir, "..", "..", "etc", "passwd"),
+        join(dir, "to-outside.pem"),
+        join(dir, "to-missing.pem"),
+        join(dir, "outside-dir", "secret.pem"),
+        join(dir, "outside-dir", "missing", "deeper.pem"),
+        "/proc/self/environ",
+        "/dev/zero",
+        "/sys/kernel/notes",
+      ];
+      for (const path of paths) {
+        await expect(readKeyFile(path, spec()), path).rejects.toThrow(OUTSIDE_SPEC_TREE);
+      }
+      // /proc, /dev and /sys stay closed even to a spec that lives there.
+      await expect(readKeyFile("/proc/self/environ", "/proc/self/keysets.yaml")).rejects.toThrow(
+        OUTSIDE_SPEC_TREE,
+      );
+      await expect(readKeyFile("/dev/null", "/keysets.yaml")).rejects.toThrow(OUTSIDE_SPEC_TREE);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a FIFO without waiting on it, and a directory", async () => {
+    execFileSync("mkfifo", [join(dir, "pipe.pem")]);
+    await expect(readKeyFile(join(dir, "pipe.pem"), spec())).rejects.toThrow(
+      "is a named pipe (FIFO), not a regular file",
+    );
+    await mkdir(join(dir, "a-dir.pem"), { recursive: true });
+    await expect(readKeyFile(join(dir, "a-dir.pem"), spec())).rejects.toThrow("is a directory");
   });
 });
 
